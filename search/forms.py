@@ -1,0 +1,84 @@
+"""The search form: what the page and the API accept, read in one place."""
+from __future__ import annotations
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Field, Layout, Row, Submit
+from django import forms
+from django.http import QueryDict
+
+from .index import FACETS, SORTS, SearchParams
+from .query import MAX_QUERY_LENGTH
+
+MAX_FILTER_VALUES = 50  # per facet: more is not a person choosing
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(
+        required=False,
+        max_length=MAX_QUERY_LENGTH,
+        label="Search determinations",
+        widget=forms.TextInput(attrs={
+            "placeholder": 'e.g. norco /s "functional improvement"',
+            "autofocus": True,
+            "type": "search",
+            "aria-describedby": "query-help",
+        }),
+    )
+    date_from = forms.DateField(required=False, label="Decided from", widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(required=False, label="to", widget=forms.DateInput(attrs={"type": "date"}))
+    sort = forms.ChoiceField(required=False, choices=list(SORTS.items()), label="Sort")
+    page = forms.IntegerField(required=False, min_value=1, max_value=100_000, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_method = "get"
+        self.helper.form_action = "search"
+        self.helper.form_class = "search-form"
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            Row(
+                Column(Field("q", css_class="form-control-lg"), css_class="col-12 col-lg"),
+                Column(Submit("", "Search", css_class="btn-lg btn-primary mt-lg-4"), css_class="col-auto"),
+            ),
+            Row(
+                Column("date_from", css_class="col-6 col-md-3"),
+                Column("date_to", css_class="col-6 col-md-3"),
+                Column("sort", css_class="col-12 col-md-3"),
+            ),
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            raise forms.ValidationError("The 'from' date is after the 'to' date.")
+        return cleaned
+
+    def to_params(self, data: QueryDict, *, per_page: int | None = None) -> SearchParams:
+        """The search this (valid) form and the facet values in ``data`` describe."""
+        cleaned = self.cleaned_data
+        filters = {
+            name: [v for v in dict.fromkeys(data.getlist(name)) if v.strip()][:MAX_FILTER_VALUES]
+            for name in FACETS
+        }
+        params = SearchParams(
+            q=cleaned.get("q") or "",
+            filters={name: values for name, values in filters.items() if values},
+            date_from=cleaned.get("date_from"),
+            date_to=cleaned.get("date_to"),
+            sort=cleaned.get("sort") or ("relevance" if cleaned.get("q") else "newest"),
+            page=cleaned.get("page") or 1,
+        )
+        if per_page:
+            params.per_page = per_page
+        return params
+
+
+def error_text(form: SearchForm) -> str:
+    """The form's errors as one sentence for the page or the API."""
+    parts = []
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        parts.extend(f"{label}: {error}" if label and name != "__all__" else error for error in errors)
+    return " ".join(parts)

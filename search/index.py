@@ -1,0 +1,623 @@
+"""The Whoosh index: one document per disputed item, carrying its determination's fields.
+
+One writer (the ingest or reindex command) and many readers (web workers). The
+index folder is reached through a symlink, ``<data>/index -> index-<stamp>``, so
+``reindex`` can build a whole new index beside the old one and swap it in with
+one atomic rename: readers never see a half-built index, and a crash leaves the
+old one whole.
+
+Facet counts come from per-document facet codes held in numpy arrays (built once
+per searcher version), counted with ``bincount`` over the matched set: Whoosh's
+own grouping path is orders of magnitude slower on large result sets.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+import time
+import warnings
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+
+# Whoosh 2.7.4 (pinned: the forks double facet counts after a segment merge) has
+# regex strings that Python 3.11 warns about when compiling; silence just those.
+warnings.filterwarnings("ignore", message=r"invalid escape sequence", category=DeprecationWarning)
+warnings.filterwarnings("ignore", message=r"invalid escape sequence", category=SyntaxWarning)
+warnings.filterwarnings("ignore", message=r'"is" with a literal', category=SyntaxWarning)
+
+from django.conf import settings  # noqa: E402
+from whoosh import highlight  # noqa: E402
+from whoosh import index as windex  # noqa: E402
+from whoosh import query as wq  # noqa: E402
+from whoosh.analysis import RegexTokenizer, LowercaseFilter, StemmingAnalyzer  # noqa: E402
+from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema  # noqa: E402
+from whoosh.writing import LockError  # noqa: E402
+
+from .query import Fields, QueryError, parse_query  # noqa: E402
+
+# -- schema: the one place that says what is indexed ------------------------------
+
+# No stop words: "not medically necessary" must not match "medically necessary".
+TEXT_ANALYZER = StemmingAnalyzer(stoplist=None, minsize=1)
+NAME_ANALYZER = RegexTokenizer() | LowercaseFilter()
+
+# Facets, in the order the page shows them: name -> label.
+FACETS = {
+    "outcome": "Outcome",
+    "drug": "Drug",
+    "category": "Request category",
+    "specialty": "Reviewer specialty",
+    "state": "Licensure state",
+    "guideline": "Guideline source",
+    "year": "Decision year",
+}
+
+
+def facet_field(name: str) -> str:
+    return f"f_{name}"
+
+
+SCHEMA = Schema(
+    key=ID(stored=True, unique=True),  # "<slug>#<position>"
+    slug=ID(stored=True),
+    position=NUMERIC(stored=True),
+    case=KEYWORD(stored=True, lowercase=True),
+    decision_date=NUMERIC(stored=True, sortable=True),  # yyyymmdd, 0 when unknown
+    injury_date=NUMERIC(stored=True),
+    request=TEXT(stored=True, analyzer=TEXT_ANALYZER),
+    rationale=TEXT(stored=True, analyzer=TEXT_ANALYZER),
+    summary=TEXT(analyzer=TEXT_ANALYZER),
+    drug=TEXT(analyzer=NAME_ANALYZER),  # generic and brand words: either finds the item
+    brand=STORED(),
+    drug_name=STORED(),
+    outcome=KEYWORD(lowercase=True, stored=True),
+    state=TEXT(analyzer=NAME_ANALYZER),
+    specialty=TEXT(analyzer=NAME_ANALYZER),
+    guideline=TEXT(analyzer=NAME_ANALYZER),
+    category=TEXT(analyzer=NAME_ANALYZER, stored=True),
+    year=KEYWORD(),
+    states=STORED(),
+    specialties=STORED(),
+    **{facet_field(name): KEYWORD(commas=True, lowercase=True, scorable=False) for name in FACETS},
+)
+
+QUERY_FIELDS = Fields(
+    default=("request", "rationale", "summary", "drug"),
+    aliases={
+        "drug": "drug", "outcome": "outcome", "state": "state", "specialty": "specialty",
+        "guideline": "guideline", "category": "category", "case": "case", "year": "year",
+        "request": "request", "rationale": "rationale", "summary": "summary",
+    },
+    analyzers={name: SCHEMA[name].analyzer for name in SCHEMA.names() if hasattr(SCHEMA[name], "analyzer")},
+    keyword=frozenset({"outcome", "case", "year"}),
+)
+
+PER_PAGE = 20
+
+
+# -- documents -----------------------------------------------------------------------
+
+def _datenum(value: date | None) -> int:
+    return value.year * 10000 + value.month * 100 + value.day if value else 0
+
+
+def _facet_values(determination, item) -> dict[str, list[str]]:
+    return {
+        "outcome": [item.outcome],
+        "drug": [item.drug] if item.drug else [],
+        "category": [item.category],
+        "specialty": list(determination.reviewer_specialties) + list(determination.reviewer_subspecialties),
+        "state": list(determination.reviewer_states),
+        "guideline": list(item.guidelines),
+        "year": [str(determination.decision_date.year)] if determination.decision_date else [],
+    }
+
+
+def item_documents(determination) -> Iterator[dict]:
+    """The index documents of one stored determination (its items prefetched or not)."""
+    for item in determination.items.all():
+        facets = _facet_values(determination, item)
+        yield {
+            "key": f"{determination.slug}#{item.position}",
+            "slug": determination.slug,
+            "position": item.position,
+            "case": determination.case_number or determination.slug,
+            "decision_date": _datenum(determination.decision_date),
+            "injury_date": _datenum(determination.injury_date),
+            "request": item.request,
+            "rationale": item.rationale,
+            "summary": determination.summary,
+            "drug": " ".join(filter(None, [item.drug, item.brand])),
+            "brand": item.brand or "",
+            "drug_name": item.drug or "",
+            "outcome": item.outcome,
+            "state": " ; ".join(facets["state"]),
+            "specialty": " ; ".join(facets["specialty"]),
+            "guideline": " ".join(facets["guideline"]),
+            "category": item.category,
+            "year": facets["year"][0] if facets["year"] else "",
+            "states": facets["state"],
+            "specialties": facets["specialty"],
+            **{facet_field(name): ",".join(v.replace(",", " ") for v in values) for name, values in facets.items()},
+        }
+
+
+# -- the index folder ------------------------------------------------------------------
+
+def index_link() -> Path:
+    return Path(settings.INDEX_DIR)
+
+
+def _new_index_dir() -> Path:
+    path = index_link().parent / f"index-{time.strftime('%Y%m%d%H%M%S')}-{os.getpid()}"
+    path.mkdir(parents=True)
+    windex.create_in(str(path), SCHEMA)
+    return path
+
+
+def _point_link_at(target: Path) -> None:
+    """Atomically make ``<data>/index`` point at ``target``."""
+    link = index_link()
+    temporary = link.parent / f".index-link-{os.getpid()}"
+    if temporary.is_symlink() or temporary.exists():
+        temporary.unlink()
+    temporary.symlink_to(target.name)
+    os.replace(temporary, link)
+
+
+def ensure_index() -> Path:
+    """The live index folder, created empty if there is none yet."""
+    link = index_link()
+    if not link.exists():
+        link.parent.mkdir(parents=True, exist_ok=True)
+        if link.is_symlink():
+            link.unlink()
+        _point_link_at(_new_index_dir())
+    return link.resolve()
+
+
+def open_index():
+    return windex.open_dir(str(ensure_index()))
+
+
+class IndexMissing(RuntimeError):
+    """No usable index: the message names the command that mends it."""
+
+
+# -- writing ------------------------------------------------------------------------------
+
+def _writer(ix, *, wait: float = 60.0):
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            return ix.writer(limitmb=256)
+        except LockError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
+def index_pending(*, batch: int = 500) -> int:
+    """Index every stored determination the index does not hold yet; returns how many."""
+    from .models import Determination
+
+    done = 0
+    ix = open_index()
+    while True:
+        chunk = list(
+            Determination.objects.filter(indexed=False).prefetch_related("items").order_by("pk")[:batch]
+        )
+        if not chunk:
+            return done
+        writer = _writer(ix)
+        try:
+            for determination in chunk:
+                writer.delete_by_term("slug", determination.slug)
+                for document in item_documents(determination):
+                    writer.add_document(**document)
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+        Determination.objects.filter(pk__in=[d.pk for d in chunk]).update(indexed=True)
+        done += len(chunk)
+
+
+def remove_determination(slug: str) -> None:
+    writer = _writer(open_index())
+    writer.delete_by_term("slug", slug)
+    writer.commit()
+
+
+def rebuild(*, batch: int = 500) -> int:
+    """Build a new index from the database beside the live one, then swap it in."""
+    from .models import Determination
+
+    old = index_link().resolve() if index_link().exists() else None
+    path = _new_index_dir()
+    ix = windex.open_dir(str(path))
+    writer = ix.writer(limitmb=256)
+    count = 0
+    try:
+        for determination in Determination.objects.prefetch_related("items").order_by("pk").iterator(chunk_size=batch):
+            for document in item_documents(determination):
+                writer.add_document(**document)
+            count += 1
+        writer.commit(optimize=True)
+    except BaseException:
+        writer.cancel()
+        shutil.rmtree(path, ignore_errors=True)
+        raise
+    _point_link_at(path)
+    Determination.objects.filter(indexed=False).update(indexed=True)
+    if old is not None and old != path and old.parent == path.parent:
+        shutil.rmtree(old, ignore_errors=True)
+    return count
+
+
+# -- reading: one searcher per process, refreshed when the index changes ---------------------
+
+@dataclass
+class _FacetArrays:
+    """Per searcher version: document facet codes, as (document, code) pairs per facet."""
+
+    doc_count: int
+    live: np.ndarray  # bool per document number: not deleted
+    decision_date: np.ndarray  # int32 yyyymmdd per document number
+    overturned: np.ndarray  # bool per document number
+    values: dict[str, list[str]] = field(default_factory=dict)  # facet -> code -> value
+    pair_docs: dict[str, np.ndarray] = field(default_factory=dict)
+    pair_codes: dict[str, np.ndarray] = field(default_factory=dict)
+    postings: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)  # facet -> value -> docs
+
+
+def _build_facet_arrays(searcher) -> _FacetArrays:
+    reader = searcher.reader()
+    count = reader.doc_count_all()
+    live = np.zeros(count, dtype=bool)
+    live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
+    dates = np.zeros(count, dtype=np.int32)
+    column = reader.column_reader("decision_date") if reader.has_column("decision_date") else None
+    if column is not None:
+        dates[:] = np.fromiter((column[n] or 0 for n in range(count)), dtype=np.int32, count=count)
+    arrays = _FacetArrays(count, live, dates, np.zeros(count, dtype=bool))
+    for name in FACETS:
+        fieldname = facet_field(name)
+        values, docs, codes, postings = [], [], [], {}
+        for code, term in enumerate(reader.lexicon(fieldname)):
+            value = term.decode("utf-8")
+            ids = np.fromiter(reader.postings(fieldname, term).all_ids(), dtype=np.int64)
+            ids = ids[live[ids]]
+            values.append(value)
+            docs.append(ids)
+            codes.append(np.full(len(ids), code, dtype=np.int32))
+            postings[value] = ids
+        arrays.values[name] = values
+        arrays.pair_docs[name] = np.concatenate(docs) if docs else np.zeros(0, dtype=np.int64)
+        arrays.pair_codes[name] = np.concatenate(codes) if codes else np.zeros(0, dtype=np.int32)
+        arrays.postings[name] = postings
+    if (over := arrays.postings["outcome"].get("overturned")) is not None:
+        arrays.overturned[over] = True
+    return arrays
+
+
+class _Reader:
+    """The process's searcher and its facet arrays, reopened only when the index changed."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.searcher = None
+        self.target: Path | None = None
+        self.arrays: _FacetArrays | None = None
+
+    def get(self):
+        with self.lock:
+            target = ensure_index()
+            if self.searcher is not None and target == self.target and self.searcher.up_to_date():
+                return self.searcher, self.arrays
+            try:
+                if self.searcher is not None and target == self.target:
+                    searcher = self.searcher.refresh()
+                else:
+                    searcher = windex.open_dir(str(target)).searcher()
+            except Exception as error:  # a corrupt or vanished index folder
+                raise IndexMissing(
+                    f"the search index cannot be opened ({error}); run: python manage.py reindex"
+                ) from error
+            if self.searcher is not None and searcher is not self.searcher:
+                self.searcher.close()
+            self.searcher, self.target = searcher, target
+            self.arrays = _build_facet_arrays(searcher)
+            return self.searcher, self.arrays
+
+
+_reader = _Reader()
+
+
+def reset_reader() -> None:
+    """Forget the cached searcher (tests switch data folders)."""
+    global _reader
+    _reader = _Reader()
+
+
+# -- searching ------------------------------------------------------------------------------
+
+SORTS = {"relevance": "Relevance", "newest": "Newest first", "oldest": "Oldest first"}
+
+
+@dataclass
+class SearchParams:
+    q: str = ""
+    filters: dict[str, list[str]] = field(default_factory=dict)  # facet -> chosen values
+    date_from: date | None = None
+    date_to: date | None = None
+    sort: str = "relevance"
+    page: int = 1
+    per_page: int = PER_PAGE
+
+
+@dataclass
+class FacetValue:
+    value: str
+    count: int
+    overturned: int
+    selected: bool = False
+
+    @property
+    def overturn_rate(self) -> float:
+        return self.overturned / self.count if self.count else 0.0
+
+
+@dataclass
+class Hit:
+    key: str
+    slug: str
+    position: int
+    case_number: str
+    request: str
+    outcome: str
+    drug: str
+    brand: str
+    category: str
+    decision_date: date | None
+    states: list[str]
+    specialties: list[str]
+    snippets: list[str]  # HTML: document text escaped, matched words in <mark>
+    score: float | None = None
+    rationale: str = ""
+
+    @property
+    def anchor(self) -> str:
+        return f"item-{self.position}"
+
+
+@dataclass
+class SearchResult:
+    params: SearchParams
+    count: int
+    page: int
+    pages: int
+    hits: list[Hit]
+    facets: dict[str, list[FacetValue]]
+    terms: set[tuple[str, str]] = field(default_factory=set)
+
+    @property
+    def page_numbers(self) -> list[int | None]:
+        """Pages to link: the first, the last and two either side of this one; None for a gap."""
+        shown = sorted({1, self.pages, *range(max(1, self.page - 2), min(self.pages, self.page + 2) + 1)})
+        numbers: list[int | None] = []
+        for number in shown:
+            if numbers and number - numbers[-1] > 1:
+                numbers.append(None)
+            numbers.append(number)
+        return numbers
+
+
+class PageOutOfRange(ValueError):
+    pass
+
+
+def _display(name: str, value: str) -> str:
+    from . import vocab
+
+    if name == "outcome":
+        return value.capitalize()
+    if name == "state":
+        return vocab.canonical_state(value) or value.title()
+    if name == "specialty":
+        return vocab.canonical_specialty(value) or value.title()
+    if name == "guideline":
+        return value if value == "other" else value.upper()
+    return value
+
+
+def _filter_mask(arrays: _FacetArrays, name: str, chosen: list[str]) -> np.ndarray:
+    mask = np.zeros(arrays.doc_count, dtype=bool)
+    postings = arrays.postings[name]
+    for value in chosen:
+        ids = postings.get(value.strip().lower())
+        if ids is not None:
+            mask[ids] = True
+    return mask
+
+
+def _count_facets(arrays: _FacetArrays, base: np.ndarray, masks: dict[str, np.ndarray],
+                  params: SearchParams) -> dict[str, list[FacetValue]]:
+    facets: dict[str, list[FacetValue]] = {}
+    for name in FACETS:
+        scope = base
+        for other, mask in masks.items():
+            if other != name:
+                scope = scope & mask
+        docs, codes = arrays.pair_docs[name], arrays.pair_codes[name]
+        inside = scope[docs]
+        size = len(arrays.values[name])
+        counts = np.bincount(codes[inside], minlength=size)
+        over = np.bincount(codes[inside & arrays.overturned[docs]], minlength=size)
+        chosen = {v.strip().lower() for v in params.filters.get(name, [])}
+        values = [
+            FacetValue(_display(name, value), int(counts[code]), int(over[code]), value in chosen)
+            for code, value in enumerate(arrays.values[name])
+            if counts[code] or value in chosen
+        ]
+        if name == "year":
+            values.sort(key=lambda v: v.value, reverse=True)
+        else:
+            values.sort(key=lambda v: (-v.count, v.value))
+        facets[name] = values
+    return facets
+
+
+def _highlighter_terms(query: wq.Query | None, searcher) -> dict[str, set[str]]:
+    if query is None:
+        return {}
+    terms: dict[str, set[str]] = {}
+    try:
+        pairs = query.existing_terms(searcher.reader(), expand=True)
+    except Exception:  # spans or exotic nodes: fall back to the words as written
+        pairs = set(query.iter_all_terms())
+    for fieldname, text in pairs:
+        if isinstance(text, bytes):
+            text = text.decode("utf-8")
+        terms.setdefault(fieldname, set()).add(text)
+    return terms
+
+
+_FORMATTER = highlight.HtmlFormatter(tagname="mark", between=" … ")
+_FRAGMENTER = highlight.ContextFragmenter(maxchars=300, surround=60)
+
+
+def highlight_text(text: str, words: set[str], *, top: int = 2, whole: bool = False) -> str:
+    """HTML of ``text`` (escaped) with ``words`` (analysed terms) in <mark>."""
+    from django.utils.html import escape
+
+    if not words:
+        return str(escape(text))
+    fragmenter = highlight.WholeFragmenter(charlimit=None) if whole else _FRAGMENTER
+    marked = highlight.highlight(text, frozenset(words), TEXT_ANALYZER, fragmenter, _FORMATTER, top=top)
+    return marked or ("" if not whole else str(escape(text)))
+
+
+def highlight_words(q: str) -> set[str]:
+    """The analysed words a query looks for in document text, wildcards expanded; empty if it cannot be read."""
+    if not q.strip():
+        return set()
+    try:
+        query = parse_query(q, QUERY_FIELDS)
+        searcher, _ = _reader.get()
+    except (QueryError, IndexMissing):
+        return set()
+    terms = _highlighter_terms(query, searcher)
+    return set().union(*(terms.get(name, set()) for name in ("rationale", "request", "summary")))
+
+
+def _snippets(fields: dict, terms: dict[str, set[str]]) -> list[str]:
+    """The rationale's best passages with the query's words marked, else its opening."""
+    from django.utils.html import escape
+
+    words = set().union(*(terms.get(name, set()) for name in ("rationale", "request", "summary")))
+    rationale = fields.get("rationale", "")
+    if words and (marked := highlight_text(rationale, words)):
+        return [marked]
+    return [str(escape(rationale[:300] + ("…" if len(rationale) > 300 else "")))]
+
+
+def _date_from_num(value: int) -> date | None:
+    if not value:
+        return None
+    return date(value // 10000, value // 100 % 100, value % 100)
+
+
+def _hit(searcher, docnum: int, terms: dict[str, set[str]], score: float | None) -> Hit:
+    fields = searcher.stored_fields(docnum)
+    return Hit(
+        key=fields["key"],
+        slug=fields["slug"],
+        position=fields["position"],
+        case_number=fields["case"],
+        request=fields["request"],
+        outcome=fields["outcome"],
+        drug=fields.get("drug_name", ""),
+        brand=fields.get("brand", ""),
+        category=fields.get("category", ""),
+        decision_date=_date_from_num(fields.get("decision_date", 0)),
+        states=fields.get("states", []),
+        specialties=fields.get("specialties", []),
+        snippets=_snippets(fields, terms),
+        score=score,
+        rationale=fields.get("rationale", ""),
+    )
+
+
+def _match(params: SearchParams, searcher, arrays: _FacetArrays):
+    """(query, base, masks): what the words and dates match, and each chosen facet's mask."""
+    query = parse_query(params.q, QUERY_FIELDS) if params.q.strip() else None
+    base = arrays.live.copy()
+    if query is not None:
+        matched = np.zeros(arrays.doc_count, dtype=bool)
+        matched[np.fromiter(query.docs(searcher), dtype=np.int64)] = True
+        base &= matched
+    if params.date_from:
+        base &= arrays.decision_date >= _datenum(params.date_from)
+    if params.date_to:
+        base &= (arrays.decision_date <= _datenum(params.date_to)) & (arrays.decision_date > 0)
+    masks = {name: _filter_mask(arrays, name, chosen) for name, chosen in params.filters.items() if chosen}
+    return query, base, masks
+
+
+def _by_date(arrays: _FacetArrays, final: np.ndarray, *, oldest: bool) -> np.ndarray:
+    docnums = np.flatnonzero(final)
+    keys = arrays.decision_date[docnums]
+    return docnums[np.argsort(keys if oldest else -keys, kind="stable")]
+
+
+def search(params: SearchParams) -> SearchResult:
+    """Run one search: matches, facet counts over all of them, one highlighted page.
+
+    Raises ``QueryError`` for a query that cannot be read and ``PageOutOfRange``.
+    """
+    searcher, arrays = _reader.get()
+    query, base, masks = _match(params, searcher, arrays)
+    final = base
+    for mask in masks.values():
+        final = final & mask
+    count = int(np.count_nonzero(final))
+    pages = max(1, -(-count // params.per_page))
+    if params.page < 1 or params.page > pages:
+        raise PageOutOfRange(f"there is no page {params.page}: the results have {pages} page(s)")
+    start = (params.page - 1) * params.per_page
+    terms = _highlighter_terms(query, searcher)
+
+    if query is not None and params.sort == "relevance":
+        narrowed = bool(masks) or params.date_from is not None or params.date_to is not None
+        restrict = set(np.flatnonzero(final).tolist()) if narrowed else None
+        results = searcher.search(query, filter=restrict, limit=start + params.per_page)
+        page_docs = [(hit.docnum, hit.score) for hit in list(results)[start:]]
+    else:
+        ordered = _by_date(arrays, final, oldest=params.sort == "oldest")
+        page_docs = [(int(d), None) for d in ordered[start:start + params.per_page]]
+
+    return SearchResult(
+        params=params,
+        count=count,
+        page=params.page,
+        pages=pages,
+        hits=[_hit(searcher, docnum, terms, score) for docnum, score in page_docs],
+        facets=_count_facets(arrays, base, masks, params),
+        terms={(f, t) for f, ts in terms.items() for t in ts},
+    )
+
+
+def iter_matches(params: SearchParams) -> Iterator[Hit]:
+    """Every matching item (for export), newest first, without snippets."""
+    searcher, arrays = _reader.get()
+    _, final, masks = _match(params, searcher, arrays)
+    for mask in masks.values():
+        final = final & mask
+    for docnum in _by_date(arrays, final, oldest=False):
+        yield _hit(searcher, int(docnum), {}, None)

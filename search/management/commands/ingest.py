@@ -1,0 +1,37 @@
+"""Store determinations from files and folders, then index them."""
+from __future__ import annotations
+
+import logging
+import sys
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+
+from search.ingest import REFUSED, FileResult, ingest_paths
+from search.progress import Progress
+
+
+class Command(BaseCommand):
+    help = "Ingest .txt and .pdf determinations (files or folders, recursively) and index them."
+
+    def add_arguments(self, parser):
+        parser.add_argument("paths", nargs="+", help="files or folders")
+
+    def handle(self, *args, **options):
+        if options["verbosity"] < 2:  # the per-file log lines; refusals are printed below either way
+            logging.getLogger("imr.ingest").setLevel(logging.WARNING)
+        progress = Progress(stream=sys.stderr)
+        started = time.monotonic()
+
+        def on_result(result: FileResult, number: int, total: int) -> None:
+            if result.status == REFUSED:
+                progress.clear()
+                self.stderr.write(f"refused {result.path}: {result.reason}")
+            progress.update(number, total)
+
+        report = ingest_paths(options["paths"], on_result=on_result)
+        progress.clear()
+        elapsed = time.monotonic() - started
+        self.stdout.write(f"{report.summary()} in {elapsed:.1f}s")
+        if report.refused:
+            raise CommandError(f"{len(report.refused)} file(s) refused", returncode=1)

@@ -1,0 +1,376 @@
+"""Text of one IMR final determination -> a plain ``Determination`` record.
+
+No Django here: the parser is a pure function of the text, so it is fast to test
+and the corpus generator can round-trip through it.
+
+The real archive's text comes from PDFs and from other people's extractions, so
+the parser leans on the document's fixed labels ("Claims Administrator
+guideline:", "MAXIMUS guideline:", "Decision rationale:") rather than on line
+layout: labels glued to the previous word, blank lines after every line, CRLF,
+page breaks and footers all reduce to the same sequence of labelled blocks.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from . import vocab
+from .record import OUTCOMES, Determination, Item, ParseError
+
+# -- normalisation -----------------------------------------------------------------
+
+# Labels that always start a new line in the real layout; text extractors glue
+# them to the previous word ("UpheldClaims Administrator guideline:") at page breaks.
+_LABELS = (
+    "Claims Administrator guideline:",
+    "MAXIMUS guideline:",
+    "Decision rationale:",
+    "CLINICAL CASE SUMMARY",
+    "IMR ISSUES, DECISIONS AND RATIONALES",
+    "HOW THE IMR FINAL DETERMINATION WAS MADE",
+    "The Expert Reviewer has the following credentials:",
+    "State(s) of Licensure:",
+    "Certification(s)/Specialty:",
+)
+_LABEL_BREAK = re.compile("(" + "|".join(re.escape(label) for label in _LABELS) + ")")
+_SET_FORTH = re.compile(
+    r"(The Final Determination was based on decisions for the disputed\s+items/services"
+    r"\s+set\s+forth\s+below:)"
+)
+_LONE_OUTCOME = re.compile(r"^(?:Upheld|Overturned)\.?$", re.IGNORECASE)
+# Page furniture that a page break leaves inside a rationale.
+_FOOTER = re.compile(
+    r"^(?:page\s+\d+\s+(?:of\s+\d+)?|\d+\s+of\s+\d+|-\s*\d+\s*-|\d{1,3}|"
+    r"(?:case\s+number:?\s*)?[A-Z]{2}\d{2}-\d{5,8}|"
+    r"IMR\s+Final\s+Determination.*|Final\s+Determination\s+Letter.*)$",
+    re.IGNORECASE,
+)
+
+
+def normalise(text: str) -> list[str]:
+    """Non-blank, stripped lines, with labels on lines of their own and footers dropped."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
+    # pdfium marks a hyphen it inserted at a line wrap with U+FFFE: the word was split.
+    text = re.sub(r"\ufffe\s*", "", text)
+    text = text.replace("\u00ad", "").replace("\xa0", " ").replace("\u200b", "")
+    text = _LABEL_BREAK.sub(r"\n\1", text)
+    text = _SET_FORTH.sub(r"\n\1\n", text)
+    lines = [" ".join(raw.split()) for raw in text.split("\n")]
+    lines = [line for line in lines if line]
+    # The header table ("Case Number: CM16-0213037") is not page furniture; what follows it may be.
+    body = next((i for i, line in enumerate(lines) if line.startswith(_LABELS)), 0)
+    kept = lines[:body]
+    for line in lines[body:]:
+        if _FOOTER.match(line):
+            continue
+        # "...for the lumbar spine:" / "Upheld": an outcome wrapped onto a line of its own.
+        if kept and _LONE_OUTCOME.match(line) and kept[-1].endswith(":"):
+            kept[-1] = f"{kept[-1]} {line}"
+        elif _OUTCOME_LINE.match(line) and (glued := _GLUED_HEADING.match(line)):
+            kept += [glued[1], line[len(glued[1]):]]
+        else:
+            kept.append(line)
+    return kept
+
+
+def join_lines(lines: list[str]) -> str:
+    """Lines of one paragraph as one string: words split by a line-wrap hyphen joined back."""
+    out = ""
+    for line in lines:
+        if out.endswith("-") and len(out) > 1 and out[-2].isalpha() and line[:1].islower():
+            out = out[:-1] + line
+        else:
+            out = f"{out} {line}" if out else line
+    return " ".join(out.split())
+
+
+# -- dates -------------------------------------------------------------------------
+
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"),
+         ("may",), ("jun", "june"), ("jul", "july"), ("aug", "august"),
+         ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
+         ("dec", "december")],
+        start=1,
+    )
+    for name in names
+}
+_MONTH_NAMES = "|".join(sorted(_MONTHS, key=len, reverse=True))
+DATE_PATTERN = (
+    r"(?:\d{1,2}\s?[/-]\s?\d{1,2}\s?[/-]\s?\d{2,4}"
+    r"|\d{4}-\d{1,2}-\d{1,2}"
+    rf"|(?:{_MONTH_NAMES})\.?\s+\d{{1,2}},?\s+\d{{4}})"
+)
+_NUMERIC_DATE = re.compile(r"(\d{1,2})\s?[/-]\s?(\d{1,2})\s?[/-]\s?(\d{2,4})$")
+_ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})$")
+_NAMED_DATE = re.compile(rf"({_MONTH_NAMES})\.?\s+(\d{{1,2}}),?\s+(\d{{4}})$", re.IGNORECASE)
+
+
+def parse_date(text: str, *, latest_year: int = 2035) -> date | None:
+    """10-13-16, 10/13/2016, 9/3/02, February 29, 2012 or 2012-02-29; None if not a real date.
+
+    Two-digit years belong to this century unless that would put them after
+    ``latest_year`` (an injury in '92 is 1992, not 2092).
+    """
+    text = text.strip().rstrip(".,")
+    if match := _NUMERIC_DATE.match(text):
+        month, day, year = (int(group) for group in match.groups())
+        if year < 100:
+            year += 2000 if 2000 + year <= latest_year else 1900
+    elif match := _ISO_DATE.match(text):
+        year, month, day = (int(group) for group in match.groups())
+    elif match := _NAMED_DATE.match(text):
+        month, day, year = _MONTHS[match[1].lower()], int(match[2]), int(match[3])
+    else:
+        return None
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+# -- header ------------------------------------------------------------------------
+
+_CASE_NUMBER = re.compile(r"Case\s+Number:?\s*([A-Z]{2}\d{2}-\d{5,8})", re.IGNORECASE)
+_HEADER_DATES = {
+    "date_assigned": r"Date\s+Assigned",
+    "decision_date": r"Decision\s+Date",
+    "injury_date": r"Date\s+of\s+Injury",
+    "ur_denial_date": r"UR\s+Denial\s+Date",
+}
+_HEADER_DATE_PATTERNS = {
+    field: re.compile(rf"{label}:?\s*({DATE_PATTERN})", re.IGNORECASE)
+    for field, label in _HEADER_DATES.items()
+}
+
+
+def _parse_header(head: str, record: Determination) -> None:
+    if match := _CASE_NUMBER.search(head):
+        record.case_number = match[1].upper()
+    for field, pattern in _HEADER_DATE_PATTERNS.items():
+        if match := pattern.search(head):
+            setattr(record, field, parse_date(match[1]))
+
+
+# -- reviewer ----------------------------------------------------------------------
+
+_STATES_LINE = re.compile(r"State\(s\) of Licensure:(.*?)(?=Certification\(s\)/Specialty:|$)", re.S)
+_SPECIALTY_LINE = re.compile(r"Certification\(s\)/Specialty:(.*?)(?=State\(s\) of Licensure:|$)", re.S)
+_SUBSPECIALTY_LINE = re.compile(r"Sub-?specialt(?:y|ies)(?:\(s\))?:(.*?)(?=State\(s\)|Certification|$)", re.S)
+_PROSE_CREDENTIALS = re.compile(
+    r"expert\s+reviewer\s+is\s+(?:Board\s+Certified|certified|Board\s+Eligible)\s+in\s+(?P<specialties>.+?)"
+    r"(?:,?\s+(?:and\s+)?has\s+a\s+subspecialty\s+in\s+(?P<subspecialties>.+?))?"
+    r",?\s+and\s+is\s+licensed\s+to\s+practice\s+in\s+(?P<states>.+?)\.(?:\s|$)",
+    re.IGNORECASE | re.S,
+)
+
+
+def _parse_reviewer(credentials: str, record: Determination) -> None:
+    if match := _PROSE_CREDENTIALS.search(credentials):
+        record.reviewer_specialties = vocab.split_specialties(match["specialties"])
+        record.reviewer_subspecialties = vocab.split_specialties(match["subspecialties"] or "")
+        record.reviewer_states = vocab.split_states(match["states"])
+        return
+    if match := _STATES_LINE.search(credentials):
+        record.reviewer_states = vocab.split_states(match[1])
+    if match := _SPECIALTY_LINE.search(credentials):
+        value = _SUBSPECIALTY_LINE.split(match[1])[0]
+        record.reviewer_specialties = vocab.split_specialties(value)
+    if match := _SUBSPECIALTY_LINE.search(credentials):
+        record.reviewer_subspecialties = vocab.split_specialties(match[1])
+
+
+# -- case summary ------------------------------------------------------------------
+
+_SUMMARY_PREAMBLE = re.compile(
+    r"^The expert reviewer developed the following clinical case summary based on a review of"
+    r"\s+the case file, including all medical records:\s*",
+    re.IGNORECASE,
+)
+_AGE_SEX = re.compile(
+    r"\b(\d{1,3})[\s-]*(?:year|yr)s?[\s-]*old,?\s+(?:\w+\s+){0,2}?"
+    r"(male|female|man|woman|gentleman|lady|boy|girl)\b",
+    re.IGNORECASE,
+)
+_AGE_ONLY = re.compile(r"\b(\d{1,3})[\s-]*(?:year|yr)s?[\s-]*old\b", re.IGNORECASE)
+_SEX_WORDS = {"male": "male", "man": "male", "gentleman": "male", "boy": "male",
+              "female": "female", "woman": "female", "lady": "female", "girl": "female"}
+_SUMMARY_INJURY = re.compile(
+    rf"(?:injur(?:y|ies|ed)|claim)\b[^.]{{0,60}}?\b(?:on|from|of|dated|date)\s+({DATE_PATTERN})",
+    re.IGNORECASE,
+)
+_DATE_OF_INJURY = re.compile(rf"(?:date of injury|DOI)\s*(?:of|was|is|:)?\s*({DATE_PATTERN})", re.IGNORECASE)
+
+
+def _parse_summary(summary: str, record: Determination) -> None:
+    if match := _AGE_SEX.search(summary):
+        record.patient_age = int(match[1])
+        record.patient_sex = _SEX_WORDS[match[2].lower()]
+    elif match := _AGE_ONLY.search(summary):
+        record.patient_age = int(match[1])
+    if record.patient_sex is None:
+        he = len(re.findall(r"\b(?:he|his|him)\b", summary, re.IGNORECASE))
+        she = len(re.findall(r"\b(?:she|her|hers)\b", summary, re.IGNORECASE))
+        if he != she and (he >= 2 or she >= 2):
+            record.patient_sex = "male" if he > she else "female"
+    if record.injury_date is None:
+        latest = record.decision_date.year if record.decision_date else 2035
+        for pattern in (_DATE_OF_INJURY, _SUMMARY_INJURY):
+            if match := pattern.search(summary):
+                record.injury_date = parse_date(match[1], latest_year=latest)
+                break
+
+
+# -- disputed items ----------------------------------------------------------------
+
+_OUTCOME_LINE = re.compile(
+    r"^(?P<head>.*?)\s*:\s*(?P<outcome>Upheld|Overturned)\s*\.?$", re.IGNORECASE
+)
+_ITEM_LABELS = ("Claims Administrator guideline:", "MAXIMUS guideline:", "Decision rationale:")
+# A rationale's last line that ends without a full stop still ends the rationale.
+_RATIONALE_END = re.compile(
+    r"(?:medically\s+necessary|not\s+(?:supported|recommended|indicated|certified|established)"
+    r"|appropriate)\W*$",
+    re.IGNORECASE,
+)
+# "necessary.X-rays of the lumbar spine: Upheld": a heading glued to the sentence before it.
+_GLUED_HEADING = re.compile(r"^(.*[a-z]{3,}[.)])(?=[A-Z][a-z(])")
+_PARTIAL_REQUEST = re.compile(r"\boriginal\s+request,\s+(?P<request>.+?)(?:,?\s+is)?$", re.IGNORECASE)
+
+
+def _is_outcome_line(lines: list[str], index: int) -> bool:
+    """An outcome heading is followed by an item label, never by more prose."""
+    if not _OUTCOME_LINE.match(lines[index]):
+        return False
+    following = lines[index + 1] if index + 1 < len(lines) else ""
+    return following.startswith(_ITEM_LABELS)
+
+
+def _heading_start(lines: list[str], outcome_index: int, floor: int) -> int:
+    """Walk back from the outcome line over the lines of a wrapped item heading."""
+    start = outcome_index
+    while start > floor:
+        previous = lines[start - 1]
+        if previous.startswith(_ITEM_LABELS) or previous.startswith("The Final Determination was based"):
+            break
+        ends_sentence = previous.endswith((".", "?", "!")) or _RATIONALE_END.search(previous)
+        if ends_sentence and not lines[start][:1].islower():
+            break
+        start -= 1
+    return start
+
+
+def _split_label_blocks(lines: list[str]) -> dict[str, list[str]]:
+    blocks: dict[str, list[str]] = {label: [] for label in _ITEM_LABELS}
+    current = None
+    for line in lines:
+        for label in _ITEM_LABELS:
+            if line.startswith(label):
+                current = label
+                line = line[len(label):].strip()
+                break
+        if current is not None and line:
+            blocks[current].append(line)
+    return blocks
+
+
+def _parse_item(heading_lines: list[str], body: list[str], number: int) -> Item:
+    heading = join_lines(heading_lines)
+    match = _OUTCOME_LINE.match(heading)
+    assert match is not None  # the caller found this outcome line
+    head, outcome = match["head"].strip(), match["outcome"].capitalize()
+    original_request = ""
+    if partial := _PARTIAL_REQUEST.search(head):
+        original_request, head = head, partial["request"]
+    blocks = _split_label_blocks(body)
+    rationale = join_lines(blocks["Decision rationale:"])
+    if not rationale:
+        raise ParseError(f"disputed item {number} ({head!r}) has no decision rationale: the text is cut off")
+    maximus = join_lines(blocks["MAXIMUS guideline:"])
+    found = vocab.find_drug(head)
+    drug, brand = found if found else (None, None)
+    return Item(
+        request=head,
+        outcome=outcome,
+        drug=drug,
+        brand=brand,
+        strength=vocab.find_strength(head) if drug else None,
+        quantity=vocab.find_quantity(head),
+        category=vocab.categorize(head, drug),
+        guidelines=vocab.guideline_sources(maximus),
+        claims_guideline=join_lines(blocks["Claims Administrator guideline:"]),
+        maximus_guideline=maximus,
+        rationale=rationale,
+        original_request=original_request,
+    )
+
+
+def _parse_items(lines: list[str]) -> list[Item]:
+    outcome_indexes = [i for i in range(len(lines)) if _is_outcome_line(lines, i)]
+    items = []
+    floor = 0
+    starts = []
+    for index in outcome_indexes:
+        starts.append(_heading_start(lines, index, floor))
+        floor = index + 1
+    for number, (start, index) in enumerate(zip(starts, outcome_indexes), start=1):
+        end = starts[number] if number < len(starts) else len(lines)
+        items.append(_parse_item(lines[start:index + 1], lines[index + 1:end], number))
+    return items
+
+
+# -- the document ------------------------------------------------------------------
+
+_OLD_FORMAT = re.compile(
+    r"Notice\s+of\s+Independent\s+Medical\s+Review\s+Determination|^MEDICAL PROFESSIONAL REVIEW\b",
+    re.IGNORECASE | re.MULTILINE,
+)
+_ISSUES_HEADING = "IMR ISSUES, DECISIONS AND RATIONALES"
+_SUMMARY_HEADING = "CLINICAL CASE SUMMARY"
+_HOW_HEADING = "HOW THE IMR FINAL DETERMINATION WAS MADE"
+
+
+def _index_of(lines: list[str], heading: str) -> int | None:
+    target = heading.upper()
+    return next((i for i, line in enumerate(lines) if line.upper().startswith(target)), None)
+
+
+def parse(text: str) -> Determination:
+    """Parse one determination's text; raises ``ParseError`` saying why it cannot."""
+    if not text or not text.strip():
+        raise ParseError("the document is empty")
+    if "\x00" in text[:4096]:
+        raise ParseError("the document is binary, not text")
+    lines = normalise(text)
+    issues_at = _index_of(lines, _ISSUES_HEADING)
+    summary_at = _index_of(lines, _SUMMARY_HEADING)
+    if issues_at is None and _OLD_FORMAT.search("\n".join(lines[:200])):
+        raise ParseError(
+            "an older-format determination (2013 'Notice of Independent Medical Review "
+            "Determination'); only the final determinations of 2014 on are read"
+        )
+    if issues_at is None:
+        if summary_at is not None or _index_of(lines, _HOW_HEADING) is not None:
+            raise ParseError(f"the text is cut off before its decisions (no '{_ISSUES_HEADING}')")
+        raise ParseError("not an IMR final determination: none of its headings were found")
+
+    record = Determination()
+    head_end = _index_of(lines, _HOW_HEADING)
+    credentials_end = summary_at if summary_at is not None else issues_at
+    _parse_header(" ".join(lines[: head_end if head_end is not None else credentials_end]), record)
+    _parse_reviewer(" ".join(lines[head_end or 0:credentials_end]), record)
+    if summary_at is not None:
+        record.summary = _SUMMARY_PREAMBLE.sub("", join_lines(lines[summary_at + 1:issues_at]))
+    _parse_summary(record.summary, record)
+
+    decisions = lines[issues_at + 1:]
+    if decisions and decisions[0].startswith("The Final Determination was based"):
+        decisions = decisions[1:]
+    record.items = _parse_items(decisions)
+    if not record.items:
+        raise ParseError("no disputed items with an outcome (Upheld or Overturned) were found")
+    if any(item.outcome not in OUTCOMES for item in record.items):
+        raise ParseError("an item has an outcome other than Upheld or Overturned")
+    return record

@@ -1,0 +1,310 @@
+"""The query language an attorney already knows, turned into Whoosh queries.
+
+Words (implicit AND), ``"phrases"``, ``AND``/``OR``/``NOT`` and ``&``/``|``/``-``,
+parentheses, ``"a b"~5`` (words within 5 of each other), Westlaw connectors
+``/s`` (same sentence: within 20 words), ``/p`` (same paragraph: within 60 words),
+``/n`` and ``w/n`` (within n words, either order), the root expander ``!`` and the
+wildcards ``*`` and ``?``, and fielded terms (``drug:``, ``outcome:``, ``state:``,
+``specialty:``, ``guideline:``, ``category:``, ``case:``, ``year:``, ``request:``,
+``rationale:``). A drug name also finds its brand and generic equivalents.
+
+Whoosh's own query parser silently turns what it cannot read into terms; a
+legal researcher needs to be told, so this is a small recursive-descent parser
+that raises ``QueryError`` with a message fit for the page.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from whoosh import query as wq
+from whoosh.analysis import Analyzer
+from whoosh.query import spans
+
+from . import vocab
+
+MAX_QUERY_LENGTH = 1000
+MAX_EXPANSION = 2000  # a wildcard past this many words is refused, not run slowly
+SENTENCE_SLOP = 20
+PARAGRAPH_SLOP = 60
+
+_TOKEN = re.compile(
+    r"""\s*(?:
+        (?P<lparen>\()|(?P<rparen>\))
+      | (?P<phrase>"[^"]*"(?:~\d+)?)
+      | (?P<near>(?:/s|/p|/\d+|w/\d+|near/\d+)(?=[\s("]|$))
+      | (?P<op>&|\|)
+      | (?P<word>[^\s()"&|]+)
+    )""",
+    re.VERBOSE | re.IGNORECASE,
+)
+
+
+class QueryError(ValueError):
+    """The query cannot be read; the message says where and why."""
+
+
+@dataclass(frozen=True)
+class Fields:
+    """Which index fields a query searches, and the analyzer for each."""
+
+    default: tuple[str, ...]
+    aliases: dict[str, str]  # what the user types -> index field
+    analyzers: dict[str, Analyzer]
+    keyword: frozenset[str]  # fields matched as one whole lowercase value
+
+
+def _tokenize(text: str) -> list[tuple[str, str]]:
+    tokens: list[tuple[str, str]] = []
+    position = 0
+    text = text.strip()
+    while position < len(text):
+        match = _TOKEN.match(text, position)
+        if not match or match.end() == position:
+            raise QueryError(f"unexpected {text[position:position + 10]!r} at character {position + 1}")
+        kind = match.lastgroup
+        value = match.group(kind)
+        position = match.end()
+        if kind == "word" and value.upper() in ("AND", "OR", "NOT"):
+            kind = value.upper()
+        if kind == "phrase" and value.count('"') != 2:
+            raise QueryError("a quotation mark is not closed")
+        tokens.append((kind, value))
+    return tokens
+
+
+class _Parser:
+    def __init__(self, text: str, fields: Fields):
+        if len(text) > MAX_QUERY_LENGTH:
+            raise QueryError(f"the query is longer than {MAX_QUERY_LENGTH} characters")
+        if text.count('"') % 2:
+            raise QueryError("a quotation mark is not closed")
+        self.tokens = _tokenize(text)
+        self.at = 0
+        self.fields = fields
+
+    # -- token stream
+    def peek(self) -> tuple[str, str] | None:
+        return self.tokens[self.at] if self.at < len(self.tokens) else None
+
+    def take(self) -> tuple[str, str]:
+        token = self.tokens[self.at]
+        self.at += 1
+        return token
+
+    # -- grammar
+    def parse(self) -> wq.Query:
+        if not self.tokens:
+            raise QueryError("the query is empty")
+        result = self.or_expr()
+        if self.peek() is not None:
+            kind, value = self.peek()
+            raise QueryError(f"unexpected {value!r}" + (": a ')' without its '('" if kind == "rparen" else ""))
+        return result
+
+    def or_expr(self) -> wq.Query:
+        parts = [self.and_expr()]
+        while (token := self.peek()) and (token[0] == "OR" or token == ("op", "|")):
+            self.take()
+            parts.append(self.and_expr())
+        return parts[0] if len(parts) == 1 else wq.Or(parts)
+
+    def and_expr(self) -> wq.Query:
+        positive: list[wq.Query] = []
+        negative: list[wq.Query] = []
+        while (token := self.peek()) and token[0] not in ("OR", "rparen") and token != ("op", "|"):
+            if token[0] == "AND" or token == ("op", "&"):
+                self.take()
+                if not self.peek() or self.peek()[0] in ("OR", "rparen", "AND"):
+                    raise QueryError("AND needs a term on each side")
+                continue
+            negate, part = self.unary()
+            (negative if negate else positive).append(part)
+        if not positive and not negative:
+            raise QueryError("an operator is missing a term")
+        if not positive:
+            raise QueryError("NOT needs something to exclude from: add a term before it")
+        query = positive[0] if len(positive) == 1 else wq.And(positive)
+        for part in negative:
+            query = wq.AndNot(query, part)
+        return query
+
+    def unary(self) -> tuple[bool, wq.Query]:
+        kind, value = self.peek()
+        if kind == "NOT":
+            self.take()
+            if not self.peek() or self.peek()[0] in ("OR", "rparen", "AND"):
+                raise QueryError("NOT needs a term after it")
+            return True, self.near_expr()
+        if kind == "word" and value.startswith("-") and len(value) > 1:
+            self.tokens[self.at] = ("word", value[1:])
+            return True, self.near_expr()
+        return False, self.near_expr()
+
+    def near_expr(self) -> wq.Query:
+        left = self.atom()
+        while (token := self.peek()) and token[0] == "near":
+            _, connector = self.take()
+            if not self.peek() or self.peek()[0] in ("OR", "AND", "rparen", "near"):
+                raise QueryError(f"{connector} needs a term on each side")
+            right = self.atom()
+            left = self.near(left, right, _slop(connector))
+        return left
+
+    def atom(self) -> wq.Query:
+        kind, value = self.take()
+        if kind == "lparen":
+            if self.peek() and self.peek()[0] == "rparen":
+                raise QueryError("empty parentheses")
+            inner = self.or_expr()
+            if not self.peek() or self.peek()[0] != "rparen":
+                raise QueryError("a '(' is not closed")
+            self.take()
+            return inner
+        if kind == "phrase":
+            return self.phrase(value, self.fields.default)
+        if kind == "word":
+            field, _, rest = value.partition(":")
+            if rest or value.endswith(":"):
+                return self.fielded(field.lower(), rest)
+            return self.word(value, self.fields.default, expand_drugs=True)
+        raise QueryError(f"unexpected {value!r}")
+
+    def fielded(self, name: str, rest: str) -> wq.Query:
+        field = self.fields.aliases.get(name)
+        if field is None:
+            known = ", ".join(sorted(self.fields.aliases))
+            raise QueryError(f"unknown field {name!r}: use one of {known}")
+        if not rest:  # drug:"long value" or drug:(a OR b)
+            token = self.peek()
+            if token is None:
+                raise QueryError(f"{name}: needs a value")
+            if token[0] == "phrase":
+                return self.phrase(self.take()[1], (field,))
+            raise QueryError(f"{name}: needs a value right after the colon")
+        return self.word(rest, (field,), expand_drugs=name == "drug")
+
+    # -- leaves
+    def word(self, word: str, fields: tuple[str, ...], *, expand_drugs: bool) -> wq.Query:
+        if word.endswith("!"):
+            word = word.rstrip("!") + "*"
+        if "*" in word or "?" in word:
+            stem = word.strip("*?")
+            if len(re.sub(r"\W", "", stem)) < 2:
+                raise QueryError(f"{word!r} is too wide: give a wildcard at least two letters")
+            return _either([self.wildcard(field, word.lower()) for field in fields])
+        names = _drug_equivalents(word.lower()) if expand_drugs else ()
+        options = [self.term(field, text) for field in fields for text in (word, *names)]
+        options = [option for option in options if option is not None]
+        if not options:
+            raise QueryError(f"{word!r} has nothing to search for")
+        return _either(options)
+
+    def term(self, field: str, text: str) -> wq.Query | None:
+        if field in self.fields.keyword:
+            return wq.Term(field, text.lower().replace("_", " "))
+        words = [token.text for token in self.fields.analyzers[field](text)]
+        if not words:
+            return None
+        return wq.Term(field, words[0]) if len(words) == 1 else wq.Phrase(field, words)
+
+    def wildcard(self, field: str, pattern: str) -> wq.Query:
+        if pattern.endswith("*") and "*" not in pattern[:-1] and "?" not in pattern:
+            return wq.Prefix(field, pattern[:-1])
+        return wq.Wildcard(field, pattern)
+
+    def phrase(self, token: str, fields: tuple[str, ...]) -> wq.Query:
+        match = re.fullmatch(r'"([^"]*)"(?:~(\d+))?', token)
+        text, slop = match[1], int(match[2] or 1)
+        if not text.strip():
+            raise QueryError("an empty phrase")
+        options = []
+        for field in fields:
+            if field in self.fields.keyword:
+                options.append(wq.Term(field, " ".join(text.lower().split())))
+                continue
+            words = [t.text for t in self.fields.analyzers[field](text)]
+            if len(words) == 1:
+                options.append(wq.Term(field, words[0]))
+            elif words:
+                if slop > 1:  # "a b"~5: within 5 words, either order (as /5)
+                    options.append(spans.SpanNear2([wq.Term(field, w) for w in words], slop=slop, ordered=False))
+                else:
+                    options.append(wq.Phrase(field, words))
+        if not options:
+            raise QueryError(f"the phrase {token} has nothing to search for")
+        return _either(options)
+
+    def near(self, left: wq.Query, right: wq.Query, slop: int) -> wq.Query:
+        """Per field, both sides within ``slop`` words of each other in either order."""
+        options = []
+        for field in self.fields.default:
+            a, b = _spans_for(left, field), _spans_for(right, field)
+            if a is not None and b is not None:
+                options.append(spans.SpanNear2([a, b], slop=slop, ordered=False))
+        if not options:
+            raise QueryError("a proximity connector joins words, phrases or OR-groups of them")
+        return _either(options)
+
+
+def _slop(connector: str) -> int:
+    connector = connector.lower()
+    if connector == "/s":
+        return SENTENCE_SLOP
+    if connector == "/p":
+        return PARAGRAPH_SLOP
+    return max(1, int(re.sub(r"\D", "", connector)))
+
+
+def _either(options: list[wq.Query]) -> wq.Query:
+    return options[0] if len(options) == 1 else wq.Or(options)
+
+
+def _spans_for(query: wq.Query, field: str) -> wq.Query | None:
+    """The part of ``query`` that searches ``field``, as something spans can use."""
+    if isinstance(query, (wq.Term, wq.Prefix, wq.Wildcard)):
+        return query if query.fieldname == field else None
+    if isinstance(query, wq.Phrase):
+        if query.fieldname != field:
+            return None
+        return spans.SpanNear2([wq.Term(field, w) for w in query.words], slop=1, ordered=True)
+    if isinstance(query, spans.SpanNear2):
+        return query if all(_spans_for(q, field) is q for q in query.qs) else None
+    if isinstance(query, wq.Or):
+        parts = [_spans_for(q, field) for q in query.subqueries]
+        parts = [p for p in parts if p is not None]
+        return None if not parts else parts[0] if len(parts) == 1 else spans.SpanOr(parts)
+    return None
+
+
+@lru_cache(maxsize=4096)
+def _drug_equivalents(word: str) -> tuple[str, ...]:
+    """Other names of the same drug: "hydrocodone" -> norco, vicodin...; "norco" -> hydrocodone."""
+    generic = vocab.DRUGS.get(word)
+    if generic is None:
+        return ()
+    parts = generic.split("/")
+    names = {name for name, other in vocab.DRUGS.items() if other == generic or word in other.split("/")}
+    if word not in parts:
+        names.add(parts[0])  # a brand also finds its main generic
+    names.discard(word)
+    return tuple(sorted(names))[:40]
+
+
+def parse_query(text: str, fields: Fields) -> wq.Query:
+    """Parse a user's query; raises ``QueryError`` with a message for the page."""
+    return _Parser(text, fields).parse()
+
+
+def query_terms(query: wq.Query) -> set[tuple[str, str]]:
+    """(field, text) pairs of the plain words a query looks for, for highlighting."""
+    found: set[tuple[str, str]] = set()
+    for q in query.leaves() if query.children() else [query]:
+        if isinstance(q, wq.Term):
+            found.add((q.fieldname, q.text))
+        elif isinstance(q, wq.Phrase):
+            found.update((q.fieldname, w) for w in q.words)
+        else:
+            found.update(query_terms(q) if q.children() else ())
+    return found

@@ -1,0 +1,64 @@
+"""Links that keep the search in the URL: facet toggles, chips, pages, hits."""
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django import template
+from django.http import QueryDict
+from django.urls import reverse
+
+register = template.Library()
+
+
+def _without_page(query: QueryDict) -> QueryDict:
+    copy = query.copy()
+    copy.pop("page", None)
+    return copy
+
+
+@register.simple_tag
+def toggle_url(query: QueryDict, name: str, value: str) -> str:
+    """The search with ``value`` of facet ``name`` added, or removed if it was chosen."""
+    copy = _without_page(query)
+    values = copy.getlist(name)
+    chosen = [v for v in values if v.lower() != value.lower()]
+    if len(chosen) == len(values):
+        chosen.append(value)
+    copy.setlist(name, chosen)
+    return "?" + copy.urlencode()
+
+
+@register.simple_tag
+def without_url(query: QueryDict, *names: str) -> str:
+    """The search without the named parameters (a cleared date range, say)."""
+    copy = _without_page(query)
+    for name in names:
+        copy.pop(name, None)
+    return "?" + copy.urlencode()
+
+
+@register.simple_tag
+def page_url(query: QueryDict, page: int) -> str:
+    copy = query.copy()
+    copy["page"] = str(page)
+    return "?" + copy.urlencode()
+
+
+@register.simple_tag
+def hit_url(hit, query: QueryDict) -> str:
+    """The case page at the hit's item, with the query's words to highlight and the way back."""
+    params = {}
+    if query.get("q"):
+        params["q"] = query["q"]
+    params["back"] = query.urlencode()
+    return f"{reverse('determination', args=[hit.slug])}?{urlencode(params)}#{hit.anchor}"
+
+
+@register.filter
+def percent(value: float) -> str:
+    return f"{value * 100:.0f}%"
+
+
+@register.filter
+def get_item(mapping: dict, key: str):
+    return mapping.get(key, "")

@@ -1,0 +1,14 @@
+from django.urls import path
+from django.views.generic import RedirectView
+
+from . import views
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="search"), name="home"),
+    path("search/", views.search_page, name="search"),
+    path("search/help/", views.query_help, name="query_help"),
+    path("search/export.csv", views.export_csv, name="export_csv"),
+    path("api/search", views.api_search, name="api_search"),
+    path("determinations/<str:slug>/", views.determination, name="determination"),
+    path("determinations/<str:slug>/original", views.original, name="original"),
+]

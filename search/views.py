@@ -1,0 +1,169 @@
+"""Search, the API, the export and the case page: each a form, one call, a render."""
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from . import index
+from .forms import SearchForm, error_text
+from .index import FACETS, IndexMissing, PageOutOfRange, QueryError, SearchResult
+from .models import Determination
+
+
+@dataclass
+class _Outcome:
+    form: SearchForm
+    result: SearchResult | None = None
+    error: str = ""
+    status: int = 200
+
+
+def _run_search(request: HttpRequest, *, per_page: int | None = None) -> _Outcome:
+    form = SearchForm(request.GET)
+    if not form.is_valid():
+        return _Outcome(form, error=error_text(form), status=400)
+    try:
+        result = index.search(form.to_params(request.GET, per_page=per_page))
+    except QueryError as error:
+        return _Outcome(form, error=f"The query could not be read: {error}.", status=400)
+    except PageOutOfRange as error:
+        return _Outcome(form, error=f"Sorry, {error}.", status=404)
+    except IndexMissing as error:
+        return _Outcome(form, error=str(error), status=503)
+    return _Outcome(form, result)
+
+
+def search_page(request: HttpRequest) -> HttpResponse:
+    outcome = _run_search(request) if request.GET else _Outcome(SearchForm())
+    if not request.GET:
+        outcome.result = _browse_all(outcome)
+    context = {"form": outcome.form, "result": outcome.result, "error": outcome.error, "facet_labels": FACETS,
+               "query": request.GET}
+    return render(request, "search/results.html", context, status=outcome.status)
+
+
+def _browse_all(outcome: _Outcome) -> SearchResult | None:
+    try:
+        return index.search(index.SearchParams(sort="newest"))
+    except IndexMissing as error:
+        outcome.error, outcome.status = str(error), 503
+        return None
+
+
+def _hit_json(request: HttpRequest, hit) -> dict:
+    return {
+        "case_number": hit.case_number,
+        "request": hit.request,
+        "outcome": hit.outcome,
+        "drug": hit.drug or None,
+        "brand": hit.brand or None,
+        "category": hit.category,
+        "decision_date": hit.decision_date.isoformat() if hit.decision_date else None,
+        "states": hit.states,
+        "specialties": hit.specialties,
+        "position": hit.position,
+        "url": request.build_absolute_uri(
+            f"{reverse('determination', args=[hit.slug])}?q={request.GET.get('q', '')}#{hit.anchor}"
+        ),
+        "snippets": hit.snippets,
+    }
+
+
+def api_search(request: HttpRequest) -> JsonResponse:
+    outcome = _run_search(request)
+    if outcome.result is None:
+        return JsonResponse({"error": outcome.error}, status=outcome.status)
+    result = outcome.result
+    return JsonResponse({
+        "count": result.count,
+        "page": result.page,
+        "pages": result.pages,
+        "results": [_hit_json(request, hit) for hit in result.hits],
+        "facets": {
+            name: [{"value": v.value, "count": v.count, "overturned": v.overturned} for v in values]
+            for name, values in result.facets.items()
+        },
+    })
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+EXPORT_COLUMNS = ("case_number", "decision_date", "item", "request", "outcome", "drug", "brand", "category",
+                  "reviewer_states", "reviewer_specialties", "url", "rationale")
+
+
+def export_csv(request: HttpRequest) -> HttpResponse:
+    form = SearchForm(request.GET)
+    if not form.is_valid():
+        return HttpResponse(error_text(form), status=400, content_type="text/plain")
+    params = form.to_params(request.GET)
+    try:
+        hits = index.iter_matches(params)
+        first = next(hits, None)
+    except QueryError as error:
+        return HttpResponse(f"The query could not be read: {error}.", status=400, content_type="text/plain")
+    writer = csv.writer(_Echo())
+
+    def rows():
+        yield writer.writerow(EXPORT_COLUMNS)
+        if first is None:
+            return
+        for hit in _chain(first, hits):
+            url = request.build_absolute_uri(f"{reverse('determination', args=[hit.slug])}#{hit.anchor}")
+            yield writer.writerow([
+                hit.case_number, hit.decision_date or "", hit.position, hit.request, hit.outcome, hit.drug,
+                hit.brand, hit.category, "; ".join(hit.states), "; ".join(hit.specialties), url, hit.rationale,
+            ])
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="imr-search.csv"'
+    return response
+
+
+def _chain(first, rest):
+    yield first
+    yield from rest
+
+
+def query_help(request: HttpRequest) -> HttpResponse:
+    return render(request, "search/help.html", {"facet_labels": FACETS})
+
+
+def determination(request: HttpRequest, slug: str) -> HttpResponse:
+    record = get_object_or_404(Determination, slug=slug)
+    q = request.GET.get("q", "")[:1000]
+    words = index.highlight_words(q)
+    items = [
+        {"item": item, "rationale": index.highlight_text(item.rationale, words, whole=True)}
+        for item in record.items.all()
+    ]
+    back = request.GET.get("back", "")
+    context = {
+        "record": record,
+        "items": items,
+        "summary": index.highlight_text(record.summary, words, whole=True),
+        "q": q,
+        "back_url": f"{reverse('search')}?{back}" if back and url_has_allowed_host_and_scheme(f"/?{back}", None) else "",
+    }
+    return render(request, "search/determination.html", context)
+
+
+def original(request: HttpRequest, slug: str) -> HttpResponse:
+    record = get_object_or_404(Determination, slug=slug)
+    try:
+        data = record.original.open("rb").read()
+    except FileNotFoundError:
+        raise Http404("The original file is missing from the data folder.") from None
+    content_type = "application/pdf" if record.is_pdf else "text/plain; charset=utf-8"
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{record.source_name}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -1,0 +1,136 @@
+"""Ingest: real files in, records stored once, bad files refused by name without harm."""
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from search.ingest import ingest_paths
+from search.models import Determination, DisputedItem
+
+from .conftest import DWC, SEEDS, expected, seed_text
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_stores_every_real_document_once(data_dir):
+    report = ingest_paths([SEEDS, DWC])
+    assert report.counts["stored"] == 5 + 72
+    assert not report.refused
+    assert Determination.objects.count() == 77
+    items = sum(len(v["outcomes"]) for v in expected(DWC).values()) + sum(
+        len(v["items"]) for v in expected(SEEDS).values())
+    assert DisputedItem.objects.count() == items
+
+
+def test_the_same_documents_twice_store_nothing_new(data_dir):
+    ingest_paths([SEEDS])
+    report = ingest_paths([SEEDS])
+    assert report.counts["unchanged"] == 5
+    assert Determination.objects.count() == 5
+
+
+def test_a_changed_document_with_the_same_case_number_replaces_it(data_dir, tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    path = folder / "CM16-0234202.pdf"
+    shutil.copy(DWC / "CM16-0234202.pdf", path)
+    ingest_paths([path])
+    first = Determination.objects.get(case_number="CM16-0234202")
+    text = first.text.replace(": Upheld", ": Overturned")
+    changed = folder / "CM16-0234202.txt"
+    changed.write_text(text)
+    report = ingest_paths([changed])
+    assert report.counts["updated"] == 1
+    stored = Determination.objects.get(case_number="CM16-0234202")
+    assert stored.pk == first.pk
+    assert [i.outcome for i in stored.items.all()] == ["Overturned"]
+    assert DisputedItem.objects.count() == 1
+
+
+def test_it_keeps_the_original_file_and_its_text(data_dir):
+    ingest_paths([DWC / "CM16-0213037.pdf"])
+    stored = Determination.objects.get()
+    assert stored.original.read() == (DWC / "CM16-0213037.pdf").read_bytes()
+    assert "Case Number: CM16-0213037" in stored.text
+    assert stored.source_name == "CM16-0213037.pdf"
+
+
+def test_a_document_without_a_case_number_gets_a_stable_address(data_dir):
+    ingest_paths([SEEDS / "000_f9e98a1e4886a13a.txt"])
+    stored = Determination.objects.get()
+    assert stored.case_number is None
+    assert stored.slug.startswith("doc-") and len(stored.slug) == 16
+
+
+def test_bad_files_are_refused_by_name_and_the_rest_still_land(data_dir, tmp_path):
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    (folder / "empty.txt").write_text("")
+    (folder / "image.pdf").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
+    (folder / "letter.txt").write_text("Dear Sir,\nPlease find the records enclosed.\n")
+    text = seed_text("000_f9e98a1e4886a13a.txt")
+    (folder / "cut.txt").write_text(text[: text.index("IMR ISSUES")])
+    (folder / "notes.docx").write_bytes(b"PK\x03\x04")
+    shutil.copy(SEEDS / "001_dc3f27e9efaf9617.txt", folder / "good.txt")
+    report = ingest_paths([folder])
+    reasons = {r.path.rsplit("/", 1)[1]: r.reason for r in report.refused}
+    assert set(reasons) == {"empty.txt", "image.pdf", "letter.txt", "cut.txt"}  # .docx skipped in a folder
+    assert "empty" in reasons["empty.txt"]
+    assert "PDF" in reasons["image.pdf"]
+    assert "not an IMR final determination" in reasons["letter.txt"]
+    assert "cut off" in reasons["cut.txt"]
+    assert report.counts["stored"] == 1
+    assert Determination.objects.count() == 1
+
+
+def test_a_refused_file_costs_nothing_already_stored(data_dir, tmp_path):
+    ingest_paths([DWC / "CM16-0213037.pdf"])
+    broken = tmp_path / "CM16-0213037.txt"
+    broken.write_text("Case Number: CM16-0213037\nHOW THE IMR FINAL DETERMINATION WAS MADE\n")
+    report = ingest_paths([broken])
+    assert report.refused
+    stored = Determination.objects.get(case_number="CM16-0213037")
+    assert stored.items.count() == 2
+
+
+def test_html_in_a_document_is_stored_as_text(data_dir, tmp_path):
+    text = seed_text("000_f9e98a1e4886a13a.txt").replace(
+        "MS Contin 30mg #90: Upheld", "<b onclick=\"x()\">MS Contin</b> 30mg #90: Upheld")
+    path = tmp_path / "html.txt"
+    path.write_text(text)
+    ingest_paths([path])
+    assert DisputedItem.objects.filter(request='<b onclick="x()">MS Contin</b> 30mg #90').exists()
+
+
+def test_the_ingest_command_summarises_and_exits_1_on_a_refusal(data_dir, tmp_path, capsys):
+    (tmp_path / "empty.txt").write_text("")
+    with pytest.raises(CommandError) as exit_:
+        call_command("ingest", str(SEEDS), str(tmp_path / "empty.txt"))
+    assert exit_.value.returncode == 1
+    out, err = capsys.readouterr()
+    assert "5 stored, 0 updated, 0 unchanged, 1 refused" in out
+    assert "empty.txt" in err and "empty" in err
+
+
+def test_parse_determination_prints_json_in_argument_order(capsys, tmp_path):
+    (tmp_path / "empty.txt").write_text("")
+    files = [DWC / "CM16-0234202.pdf", tmp_path / "empty.txt", SEEDS / "001_dc3f27e9efaf9617.txt"]
+    with pytest.raises(CommandError) as exit_:
+        call_command("parse_determination", "--json", *map(str, files))
+    assert exit_.value.returncode == 1
+    data = json.loads(capsys.readouterr().out)
+    assert [d["source"] for d in data] == [str(f) for f in files]
+    first = data[0]
+    assert first["case_number"] == "CM16-0234202"
+    assert first["decision_date"] == expected(DWC)["CM16-0234202.pdf"]["decision_date"]
+    assert {"source", "case_number", "decision_date", "injury_date", "reviewer_states", "reviewer_specialties",
+            "patient_age", "patient_sex", "items"} <= set(first)
+    item = first["items"][0]
+    assert {"request", "outcome", "drug", "brand", "strength", "quantity", "category", "guidelines",
+            "rationale"} <= set(item)
+    assert item["request"] == "Norco 10/325mg #35" and item["quantity"] == 35
+    assert data[1] == {"source": str(files[1]), "error": data[1]["error"]} and "empty" in data[1]["error"]
+    assert data[2]["injury_date"] == "2012-02-29"
