@@ -108,7 +108,9 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT = DATA_DIR / "static"  # collectstatic's output; whitenoise serves it
+STATIC_ROOT.mkdir(exist_ok=True)
+WHITENOISE_USE_FINDERS = DEBUG  # in development, straight from static/ without collectstatic
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

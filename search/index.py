@@ -474,17 +474,26 @@ def _count_facets(arrays: _FacetArrays, base: np.ndarray, masks: dict[str, np.nd
 
 
 def _highlighter_terms(query: wq.Query | None, searcher) -> dict[str, set[str]]:
+    """Field -> the index terms a query matches (wildcards expanded), for highlighting.
+
+    Not ``Query.existing_terms``: in Whoosh 2.7.4 its loop variable shadows its
+    ``fieldname`` argument, so it drops every field after the first one it meets.
+    """
     if query is None:
         return {}
+    reader = searcher.reader()
     terms: dict[str, set[str]] = {}
-    try:
-        pairs = query.existing_terms(searcher.reader(), expand=True)
-    except Exception:  # spans or exotic nodes: fall back to the words as written
-        pairs = set(query.iter_all_terms())
-    for fieldname, text in pairs:
-        if isinstance(text, bytes):
-            text = text.decode("utf-8")
-        terms.setdefault(fieldname, set()).add(text)
+    for leaf in query.leaves() if query.children() else [query]:
+        try:
+            pairs = list(leaf.expanded_terms(reader))
+        except Exception:  # a leaf that cannot expand (spans): its words as written
+            pairs = list(leaf.iter_all_terms())
+        for fieldname, text in pairs:
+            if fieldname not in SCHEMA:
+                continue
+            btext = text if isinstance(text, bytes) else SCHEMA[fieldname].to_bytes(text)
+            if (fieldname, btext) in reader:
+                terms.setdefault(fieldname, set()).add(btext.decode("utf-8"))
     return terms
 
 

@@ -403,8 +403,8 @@ def _trie_pattern(names: Iterable[str]) -> str:
 
 _DRUG_RE = re.compile(_trie_pattern(_DRUG_LOOKUP), re.IGNORECASE)
 
-# Words that may sit between a drug name and what follows it without ending the
-# name: salts, release forms, dosage forms, and a strength.
+# What may sit between one part of a compound and the joiner before the next:
+# salts, release forms, dosage forms and strengths ("Gabapentin 10%, ...").
 _FILLER = (
     r"(?:\s*(?:\(|\)|,(?=\s*\d)|"
     r"(?:bitartrate|bit|hcl|hydrochloride|sulfate|sulphate|sodium|potassium|"

@@ -1,0 +1,1625 @@
+"""Synthetic IMR final determinations: a record, and the text it would have been read from.
+
+``generate`` makes records in the real archive's proportions (items per document,
+outcomes, requests, reviewer states and specialties, guideline citations) and
+renders each as text in one of the layouts the archive really has: with or without
+the header table, credentials as two labelled lines or in prose, blank lines after
+every line, CRLF, page breaks with footers, wrapped headings, partial
+certifications. Every field of the record is what a correct parse of its text
+gives, so the parser can be tested by round trip and the site filled with demo data.
+
+No Django here, no global random state, no clock: one seed, one corpus.
+"""
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from . import vocab
+from .record import OVERTURNED, UPHELD, Determination, Item
+
+# -- small helpers -------------------------------------------------------------------
+
+
+def _weighted(rng: random.Random, table: Sequence[tuple[float, object]]):
+    """One value of a (weight, value) table."""
+    total = sum(weight for weight, _ in table)
+    point = rng.random() * total
+    for weight, value in table:
+        point -= weight
+        if point < 0:
+            return value
+    return table[-1][1]
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _join_words(words: Sequence[str], conjunction: str = "and") -> str:
+    words = list(words)
+    if len(words) <= 1:
+        return "".join(words)
+    return f"{', '.join(words[:-1])} {conjunction} {words[-1]}"
+
+
+def _collapse(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _fill(template: str, **values: str) -> str:
+    for key, value in values.items():
+        template = template.replace("{" + key + "}", value)
+    return template
+
+
+# -- dates ---------------------------------------------------------------------------
+
+_MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
+                "September", "October", "November", "December")
+# How a summary writes its dates; one style per document, as one author would.
+_DATE_STYLES = (
+    (30, "dash2"),      # 10-13-16
+    (30, "slash4"),     # 10/13/2016, zero-padded
+    (14, "slash2"),     # 9/3/02
+    (16, "long"),       # February 29, 2012
+    (10, "dash4"),      # 10-20-2016
+)
+
+
+def _format_date(day: date, style: str) -> str:
+    if style == "dash2":
+        return f"{day.month}-{day.day}-{day.year % 100:02d}"
+    if style == "slash4":
+        return f"{day.month:02d}/{day.day:02d}/{day.year}"
+    if style == "slash2":
+        return f"{day.month}/{day.day}/{day.year % 100:02d}"
+    if style == "dash4":
+        return f"{day.month:02d}-{day.day:02d}-{day.year}"
+    return f"{_MONTH_NAMES[day.month - 1]} {day.day}, {day.year}"
+
+
+def _header_date(day: date) -> str:
+    return f"{day.month:02d}/{day.day:02d}/{day.year}"
+
+
+def _between(rng: random.Random, start: date, end: date) -> date:
+    if end <= start:
+        return start
+    return start + timedelta(days=rng.randint(0, (end - start).days))
+
+
+# -- reviewers -----------------------------------------------------------------------
+
+# Licensure: the first state of a reviewer, by how often the archive shows it.
+_STATE_WEIGHTS = (
+    (52, "California"), (9, "Texas"), (6, "New York"), (5, "Florida"), (3, "North Carolina"),
+    (2.5, "Ohio"), (2.5, "Arizona"), (2, "Pennsylvania"), (2, "New Jersey"), (2, "Washington"),
+    (1.5, "Illinois"), (1.5, "Maryland"), (1.5, "Virginia"), (1.2, "Michigan"),
+    (1.2, "Massachusetts"), (1, "Colorado"), (1, "Georgia"), (1, "Tennessee"), (1, "Oregon"),
+    (0.8, "Nevada"), (0.8, "Utah"), (0.8, "Missouri"), (0.7, "Connecticut"),
+    (0.7, "South Carolina"), (0.6, "Oklahoma"), (0.5, "Kansas"), (0.5, "New Mexico"),
+    (0.5, "Mississippi"), (0.5, "West Virginia"), (0.5, "Minnesota"), (0.5, "Wisconsin"),
+    (0.4, "Louisiana"), (0.4, "Indiana"), (0.3, "Hawaii"), (0.3, "Kentucky"),
+    (0.3, "New Hampshire"), (0.3, "Alabama"), (0.2, "Iowa"), (0.2, "Idaho"),
+)
+# Later states of a multi-state reviewer: California most often.
+_EXTRA_STATE_WEIGHTS = ((30, "California"),) + tuple(
+    (weight, name) for weight, name in _STATE_WEIGHTS if name != "California"
+)
+
+# (weight, specialties as the archive writes them, subspecialties a prose credential may add,
+#  board word for prose).
+_SPECIALTY_SETS: tuple[tuple[float, tuple[str, ...], tuple[str, ...], str], ...] = (
+    (22, ("Preventive Medicine", "Occupational Medicine"), ("Medical Toxicology",), "Board Certified"),
+    (3, ("Preventive Medicine", "Occupational Medicine", "Family Practice"), (), "Board Certified"),
+    (2, ("Preventive Medicine", "Occupational Medicine", "Medical Toxicology"), (), "Board Certified"),
+    (2, ("Occupational Medicine",), ("Addiction Medicine",), "Board Certified"),
+    (1, ("Preventive Medicine",), (), "Board Certified"),
+    (10, ("Physical Medicine & Rehabilitation",), ("Pain Medicine", "Interventional Spine"), "Board Certified"),
+    (6, ("Physical Medicine & Rehabilitation", "Pain Management"), (), "Board Certified"),
+    (2, ("Physical Medicine & Rehabilitation", "Sports Medicine"), (), "Board Certified"),
+    (0.7, ("Physical Medicine & Rehabilitation", "Spinal Cord Injury Medicine"), (), "Board Certified"),
+    (0.5, ("Physical Medicine & Rehabilitation", "Pediatric Rehabilitation Medicine"), (), "Board Certified"),
+    (15, ("Family Practice",), ("Sports Medicine", "Geriatric Medicine"), "Board Certified"),
+    (2.5, ("Family Practice", "Sports Medicine"), (), "Board Certified"),
+    (4, ("Orthopedic Surgery",), ("Sports Medicine", "Spine Surgery", "Hand Surgery"), "Board Certified"),
+    (1.5, ("Orthopedic Surgery", "Sports Medicine"), (), "Board Certified"),
+    (0.5, ("Orthopedic Surgery", "Hand Surgery"), (), "Board Certified"),
+    (1.5, ("Anesthesiology",), ("Pain Medicine",), "Board Certified"),
+    (3, ("Anesthesiology", "Pain Management"), (), "Board Certified"),
+    (0.5, ("Anesthesiology", "Pain Management", "Hospice & Palliative Medicine"), (), "Board Certified"),
+    (1, ("Pain Management",), (), "Board Certified"),
+    (3, ("Internal Medicine",), ("Rheumatology", "Pulmonary Medicine", "Cardiology"), "Board Certified"),
+    (0.5, ("Internal Medicine", "Rheumatology"), (), "Board Certified"),
+    (2.5, ("Chiropractor",), (), "certified"),
+    (0.4, ("Acupuncturist",), (), "certified"),
+    (1.5, ("Psychiatry",), ("Forensic Psychiatry", "Addiction Psychiatry", "Psychosomatic Medicine"),
+     "Board Certified"),
+    (1.5, ("Psychology",), (), "certified"),
+    (1, ("Neurology",), ("Clinical Neurophysiology", "Neuromuscular Medicine"), "Board Certified"),
+    (0.5, ("Neurology", "Pain Management"), (), "Board Certified"),
+    (0.7, ("Neurological Surgery",), (), "Board Certified"),
+    (0.4, ("Surgery", "Surgical Critical Care"), (), "Board Certified"),
+    (0.4, ("Plastic Surgery",), ("Hand Surgery",), "Board Certified"),
+    (0.8, ("Emergency Medicine",), (), "Board Certified"),
+    (0.5, ("Podiatrist",), (), "certified"),
+    (0.3, ("Rheumatology",), (), "Board Certified"),
+    (0.3, ("Dermatology",), (), "Board Certified"),
+    (0.3, ("Urology",), (), "Board Certified"),
+)
+# How else a name is written; the record keeps the canonical one whichever appears.
+_SPECIALTY_SPELLINGS = {
+    "Physical Medicine & Rehabilitation": ("Physical Medicine and Rehabilitation",
+                                           "Physical Medicine Rehabilitation"),
+    "Hospice & Palliative Medicine": ("Hospice and Palliative Medicine",),
+    "Orthopedic Surgery": ("Orthopaedic Surgery",),
+    "Family Practice": ("Family Medicine",),
+    "Pain Management": ("Pain Medicine",),
+}
+
+
+@dataclass
+class _Reviewer:
+    states: list[str]
+    specialties: list[str]      # as written
+    subspecialties: list[str]   # as written; only a prose credential can carry them
+    board: str
+    prose: bool
+
+
+def _reviewer(rng: random.Random, *, theme: str, early: bool) -> _Reviewer:
+    count = _weighted(rng, ((64, 1), (25, 2), (11, 3)))
+    states: list[str] = []
+    while len(states) < count:
+        table = _STATE_WEIGHTS if not states else _EXTRA_STATE_WEIGHTS
+        state = _weighted(rng, table)
+        if state not in states:
+            states.append(state)
+    if len(states) > 1 and "California" in states and rng.random() < 0.3:
+        states.remove("California")
+        states.append("California")  # "Texas,New York,California"
+    # Reviewers match the dispute now and then: a psychologist for psychotherapy.
+    matched = {
+        "psych": ((3, ("Psychiatry",), (), "Board Certified"), (3, ("Psychology",), (), "certified")),
+        "chiro": ((1, ("Chiropractor",), (), "certified"),),
+        "surgery": ((1, ("Orthopedic Surgery",), ("Sports Medicine", "Spine Surgery"), "Board Certified"),),
+    }.get(theme)
+    if matched and rng.random() < 0.35:
+        _, specialties, subs, board = _weighted(rng, [(w, entry) for entry in matched for w in (entry[0],)])
+    else:
+        _, specialties, subs, board = _weighted(rng, [(entry[0], entry) for entry in _SPECIALTY_SETS])
+    prose = rng.random() < (0.35 if early else 0.06)
+    subspecialties: list[str] = []
+    if prose and subs and rng.random() < 0.5:
+        subspecialties = [rng.choice(subs)]
+    if prose and board == "Board Certified" and rng.random() < 0.05:
+        board = "Board Eligible"
+    written = [rng.choice(_SPECIALTY_SPELLINGS[name]) if name in _SPECIALTY_SPELLINGS and rng.random() < 0.15
+               else name for name in specialties]
+    return _Reviewer(states, written, subspecialties, board, prose)
+
+
+# -- patients and their injuries -------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Region:
+    key: str
+    sided: bool
+    part: str                   # "lumbar spine", "shoulder"
+    complaint: str              # "low back pain"
+    mtus: str                   # MTUS chapter key
+    odg: str                    # ODG chapter
+    diagnoses: tuple[str, ...]
+    findings: tuple[str, ...]
+    therapy_site: tuple[str, ...]
+    injections: tuple[str, ...]
+    surgeries: tuple[str, ...]
+    equipment: tuple[str, ...]
+    levels: tuple[str, ...] = ()
+
+
+_REGIONS: tuple[tuple[float, _Region], ...] = (
+    (34, _Region(
+        "lumbar", False, "lumbar spine", "low back pain", "low_back", "Low Back",
+        ("lumbar radiculopathy", "lumbar degenerative disc disease", "lumbar sprain/strain",
+         "post laminectomy syndrome", "lumbar disc herniation", "lumbar spinal stenosis",
+         "chronic low back pain", "lumbosacral spondylosis", "sciatica"),
+        ("tenderness to palpation of the lumbar paraspinal muscles", "decreased lumbar range of motion",
+         "a positive straight leg raise on the right", "decreased sensation in the L5 dermatome",
+         "muscle spasm of the lumbar spine", "an antalgic gait", "4/5 strength of the extensor hallucis longus"),
+        ("to the low back", "for the lumbar spine", "for the low back"),
+        ("Lumbar epidural steroid injection L4-5", "Right L4-5 and L5-S1 transforaminal epidural steroid injection",
+         "Bilateral L5-S1 transforaminal epidural steroid injection under fluoroscopy",
+         "Facet joint injections L4-5, L5-S1", "Bilateral lumbar medial branch blocks at L3-4 and L4-5",
+         "Radiofrequency ablation bilateral L4-5 and L5-S1", "Right sacroiliac joint injection",
+         "Caudal epidural steroid injection"),
+        ("L4-5 posterior lumbar interbody fusion", "Lumbar laminectomy and discectomy at L5-S1",
+         "L4-S1 decompression and fusion", "Right L4-5 microdiscectomy", "Spinal cord stimulator trial"),
+        ("Lumbar support brace", "Lumbosacral orthosis", "Back support", "Orthopedic mattress",
+         "Home traction unit", "Custom back heat therapy pad"),
+        ("L3-4", "L4-5", "L5-S1"),
+    )),
+    (18, _Region(
+        "cervical", False, "cervical spine", "neck pain", "neck", "Neck and Upper Back",
+        ("cervical radiculopathy", "cervicalgia", "cervical disc displacement", "cervical sprain/strain",
+         "cervical spondylosis", "cervical degenerative disc disease"),
+        ("tenderness over the cervical paraspinal muscles", "restricted cervical range of motion",
+         "a positive Spurling's test on the left", "decreased sensation in the C6 dermatome",
+         "spasm of the upper trapezius muscles"),
+        ("to the cervical spine", "for the neck", "for the cervical spine"),
+        ("Cervical epidural steroid injection at C5-6", "Cervical epidural steroid injection C6-7",
+         "Bilateral C4-5 and C5-6 facet joint injections", "Trigger point injections to the trapezius x 4",
+         "Cervical medial branch blocks at C3-4, C4-5"),
+        ("Anterior cervical discectomy and fusion C5-6", "C5-6 and C6-7 anterior cervical discectomy and fusion",
+         "Cervical disc replacement at C5-6", "Posterior cervical laminectomy C4-6"),
+        ("Cervical pillow", "Cervical traction unit for home use", "Soft cervical collar"),
+        ("C4-5", "C5-6", "C6-7"),
+    )),
+    (16, _Region(
+        "shoulder", True, "shoulder", "shoulder pain", "shoulder", "Shoulder",
+        ("shoulder impingement syndrome", "rotator cuff tear", "adhesive capsulitis of the shoulder",
+         "rotator cuff tendinitis", "shoulder sprain/strain", "labral tear of the shoulder"),
+        ("a positive Hawkins impingement sign", "a positive Neer test", "tenderness over the subacromial bursa",
+         "flexion limited to 120 degrees", "4/5 strength with abduction", "crepitus with range of motion"),
+        ("for the {side} shoulder", "to the {side} shoulder"),
+        ("{Side} shoulder subacromial cortisone injection", "{Side} shoulder intra-articular steroid injection",
+         "Suprascapular nerve block, {side} shoulder"),
+        ("{Side} shoulder arthroscopy with subacromial decompression and distal clavicle excision",
+         "{Side} shoulder arthroscopic rotator cuff repair", "{Side} shoulder arthroscopy with labral repair",
+         "{Side} shoulder manipulation under anesthesia"),
+        ("Shoulder sling with abduction pillow", "Home shoulder pulley kit", "Shoulder wrap for purchase"),
+    )),
+    (12, _Region(
+        "knee", True, "knee", "knee pain", "knee", "Knee & Leg",
+        ("knee sprain/strain", "medial meniscus tear", "osteoarthritis of the knee", "patellofemoral syndrome",
+         "anterior cruciate ligament tear", "chondromalacia patellae"),
+        ("medial joint line tenderness", "a positive McMurray's test", "mild effusion of the knee",
+         "crepitus with flexion and extension", "flexion limited to 100 degrees", "an antalgic gait"),
+        ("for the {side} knee", "to the {side} knee"),
+        ("Synvisc-One injection to the {side} knee", "Orthovisc injections x 3 for the {side} knee",
+         "{Side} knee cortisone injection", "Genicular nerve block, {side} knee"),
+        ("{Side} knee arthroscopy with partial medial meniscectomy", "{Side} total knee arthroplasty",
+         "{Side} knee anterior cruciate ligament reconstruction", "{Side} knee arthroscopic chondroplasty"),
+        ("{Side} knee brace", "Hinged knee brace", "Knee immobilizer", "Front wheeled walker"),
+    )),
+    (9, _Region(
+        "hand", True, "wrist", "wrist and hand pain", "hand", "Forearm, Wrist, & Hand",
+        ("carpal tunnel syndrome", "de Quervain's tenosynovitis", "trigger finger", "wrist sprain/strain",
+         "triangular fibrocartilage complex tear"),
+        ("a positive Tinel's sign at the wrist", "a positive Phalen's test", "decreased grip strength",
+         "tenderness over the first dorsal compartment", "a positive Finkelstein's test"),
+        ("for the {side} wrist", "to the {side} hand"),
+        ("{Side} carpal tunnel cortisone injection", "{Side} first dorsal compartment injection",
+         "Trigger finger injection, {side} long finger"),
+        ("{Side} carpal tunnel release", "{Side} trigger finger release, long finger",
+         "{Side} de Quervain's release", "{Side} wrist arthroscopy with debridement"),
+        ("{Side} wrist splint", "{Side} thumb spica splint", "Paraffin bath unit"),
+    )),
+    (4, _Region(
+        "elbow", True, "elbow", "elbow pain", "elbow", "Elbow",
+        ("lateral epicondylitis", "medial epicondylitis", "cubital tunnel syndrome", "elbow sprain/strain"),
+        ("tenderness over the lateral epicondyle", "pain with resisted wrist extension",
+         "a positive Tinel's sign at the cubital tunnel"),
+        ("for the {side} elbow", "to the {side} elbow"),
+        ("Platelet rich plasma injection to the {side} elbow", "{Side} lateral epicondyle cortisone injection"),
+        ("{Side} lateral epicondyle release", "{Side} cubital tunnel release", "{Side} ulnar nerve transposition"),
+        ("{Side} elbow brace", "Counterforce strap"),
+    )),
+    (4, _Region(
+        "hip", True, "hip", "hip pain", "general", "Hip & Pelvis",
+        ("hip sprain/strain", "trochanteric bursitis", "osteoarthritis of the hip", "labral tear of the hip"),
+        ("tenderness over the greater trochanter", "pain with internal rotation of the hip",
+         "a positive FABER test"),
+        ("for the {side} hip", "to the {side} hip"),
+        ("{Side} hip intra-articular injection under fluoroscopy", "{Side} greater trochanteric bursa injection"),
+        ("{Side} hip arthroscopy with labral repair", "{Side} total hip arthroplasty"),
+        ("Cane", "Raised toilet seat", "Shower chair"),
+    )),
+    (3, _Region(
+        "ankle", True, "ankle", "ankle and foot pain", "ankle", "Ankle & Foot",
+        ("ankle sprain/strain", "plantar fasciitis", "Achilles tendinitis", "ankle instability"),
+        ("tenderness over the anterior talofibular ligament", "swelling of the lateral ankle",
+         "tenderness at the plantar fascia insertion"),
+        ("for the {side} ankle", "to the {side} foot"),
+        ("{Side} ankle cortisone injection", "{Side} plantar fascia injection"),
+        ("{Side} ankle arthroscopy with debridement", "{Side} ankle lateral ligament reconstruction"),
+        ("{Side} ankle brace", "Custom orthotics", "Controlled ankle motion walking boot"),
+    )),
+)
+
+_MECHANISMS = (
+    "a slip and fall", "lifting a heavy box", "cumulative trauma", "repetitive work activities",
+    "a motor vehicle accident", "a fall from a ladder", "pulling a pallet jack", "restraining a patient",
+    "pushing a heavy cart", "being struck by a falling object", "twisting while carrying supplies",
+    "repetitive keyboarding", "unloading a truck", "tripping over a hose",
+)
+_MECHANISM_VERBS = (
+    "slipped and fell on a wet floor", "lifted a heavy box", "fell from a ladder", "was pulling a pallet jack",
+    "was restraining a patient", "was pushing a heavy cart", "was struck by a falling object",
+    "twisted while carrying supplies", "was unloading a truck", "tripped over a hose",
+)
+_TREATMENTS = (
+    "physical therapy", "chiropractic treatment", "acupuncture", "medications", "epidural steroid injections",
+    "a TENS unit", "a home exercise program", "activity modification", "modified work duties",
+    "diagnostic imaging", "psychotherapy", "cortisone injections", "a spinal cord stimulator", "bracing",
+    "ice and heat", "work restrictions", "oral and topical analgesics", "massage therapy",
+)
+_OCCUPATIONS = (
+    "truck driver", "warehouse worker", "office worker", "nurse", "correctional officer", "custodian",
+    "cashier", "mechanic", "teacher", "laborer", "caregiver", "police officer", "firefighter",
+    "bus driver", "machine operator", "clerk",
+)
+
+
+@dataclass
+class _Patient:
+    age: int
+    sex: str
+    he: str = ""
+    his: str = ""
+    him: str = ""
+
+    def __post_init__(self) -> None:
+        male = self.sex == "male"
+        self.he, self.his, self.him = ("he", "his", "him") if male else ("she", "her", "her")
+
+
+# -- guideline citations ----------------------------------------------------------------
+
+# MTUS chapters as the archive names them. The Chronic Pain chapter is the 2009
+# edition until the 2016 update reaches determinations; the opioid chapter comes with it.
+_MTUS_CHAPTERS = {
+    "low_back": "Low Back Complaints 2004",
+    "neck": "Neck and Upper Back Complaints 2004",
+    "shoulder": "Shoulder Complaints 2004",
+    "knee": "Knee Complaints 2004",
+    "elbow": "Elbow Complaints 2007",
+    "hand": "Forearm, Wrist, and Hand Complaints 2004",
+    "ankle": "Ankle and Foot Complaints 2004",
+    "general": "General Approaches 2004",
+    "acupuncture": "Acupuncture Treatment 2007",
+    "postsurgical": "Postsurgical Treatment 2009",
+    "stress": "Stress Related Conditions 2004",
+}
+_ACOEM_CHAPTER_NUMBERS = {"low_back": 12, "neck": 8, "shoulder": 9, "knee": 13, "elbow": 10, "hand": 11,
+                          "ankle": 14, "general": 7, "stress": 15}
+_OTHER_CITATIONS = (
+    "{Drug}: Drug information, accessed from UpToDate.com on {date}",
+    "UpToDate, {topic}",
+    "MedlinePlus, {Drug} drug information",
+    "FDA prescribing information, {Drug}",
+    "Journal of Pain Research, 2013; 6: 123-131",
+    "American Academy of Orthopaedic Surgeons, Clinical Practice Guideline on {topic}",
+    "Work Loss Data Institute, {topic}",
+)
+
+
+@dataclass(frozen=True)
+class _Topic:
+    """What the guidelines say about one kind of request, and what a reviewer finds."""
+    name: str                               # "opioids", for "the guidelines on opioids"
+    noun: str                               # "medication", "imaging study"
+    mtus: tuple[tuple[str, str | None, str | None], ...]  # (chapter key or "region", section, pages)
+    odg: tuple[str, ...]                    # topic within the ODG chapter
+    odg_chapter: str | None                 # None: the region's chapter
+    says: tuple[str, ...]                   # what the guidelines say (a clause)
+    against: tuple[str, ...]                # findings that fail the criteria
+    favor: tuple[str, ...]                  # findings that meet them
+    acoem: bool = False                     # rationales cite ACOEM for this topic
+
+
+_GENERIC_AGAINST = (
+    "there is no documentation of objective functional improvement with prior treatment",
+    "the medical records do not clearly establish the rationale for this request",
+    "there is no indication that the injured worker has failed a course of conservative care",
+    "the documentation does not describe specific functional goals for this treatment",
+    "the treating physician did not explain how this request would change the treatment plan",
+)
+_GENERIC_FAVOR = (
+    "the documentation describes objective functional improvement and clear treatment goals",
+    "the injured worker has failed an adequate course of conservative care",
+    "the treating physician has documented a clear rationale for this request",
+)
+
+_TOPICS: dict[str, _Topic] = {
+    "opioid": _Topic(
+        "opioids", "medication",
+        (("chronic", "Opioids, criteria for use", "76-80"), ("chronic", "Opioids for chronic pain", "80-82"),
+         ("chronic", "Opioids, long-term assessment", "88-89"), ("chronic", "Opioids, specific drug list", "91-97"),
+         ("chronic", "Weaning of Medications", "124"),
+         ("opioid", "3.3.9 Opioids for Chronic Pain and Chronic Opioid Treatment: Maintenance of Chronic "
+                    "Opioid Treatment", None),
+         ("opioid", "3.3 Opioids for Chronic Pain and Chronic Opioid Treatment: Initiating and Monitoring "
+                    "Chronic Opioid Treatment", None),
+         ("opioid", "1.4 Opioids for Acute Pain: Opioids for Post-operative Pain", None)),
+        ("Opioids", "Opioids, criteria for use", "Opioids for chronic pain", "Weaning, opioids"), "Pain (Chronic)",
+        ("opioids should be continued only when there is documented functional improvement and a decrease in pain",
+         "ongoing management of opioid therapy requires documentation of the 4 A's: analgesia, activities of "
+         "daily living, adverse side effects, and aberrant drug taking behaviors",
+         "opioids are not recommended as a first line treatment for chronic non-malignant pain",
+         "a satisfactory response to treatment may be indicated by decreased pain, an increased level of "
+         "function, or improved quality of life",
+         "the lowest possible dose should be prescribed to improve pain and function",
+         "the total daily dose of opioids should not exceed 120 mg oral morphine equivalents",
+         "chronic pain can have a mixed physiologic etiology of both neuropathic and nociceptive components",
+         "screening for the risk of addiction is recommended prior to initiating opioid therapy"),
+        ("there is no documentation of objective functional improvement with the ongoing use of {drug}",
+         "there is no recent urine drug screen or signed opioid agreement in the records",
+         "pain scores with and without medication are not documented",
+         "the injured worker has been taking {drug} for an extended period without documented benefit",
+         "the records do not address the 4 A's of ongoing opioid management",
+         "the current morphine equivalent dose exceeds the recommended maximum",
+         "there was no indication the patient has trialed and failed non-opioid analgesics"),
+        ("{drug} reduces the injured worker's pain from 8/10 to 4/10 and allows walking for 30 minutes",
+         "there is documentation of improved ability to perform activities of daily living with {drug}",
+         "a recent urine drug screen was consistent with the prescribed medications and an opioid agreement is "
+         "on file",
+         "the prescribing physician documents analgesia, function, side effects and the absence of aberrant "
+         "behavior at each visit"),
+    ),
+    "benzo": _Topic(
+        "benzodiazepines", "medication",
+        (("chronic", "Benzodiazepines", "24"), ("chronic", "Weaning of Medications", "124")),
+        ("Benzodiazepines",), "Pain (Chronic)",
+        ("benzodiazepines are not recommended for long term use because long term efficacy is unproven and "
+         "there is a risk of dependence",
+         "most guidelines limit the use of benzodiazepines to 4 weeks",
+         "tolerance to the hypnotic effects of benzodiazepines develops rapidly",
+         "benzodiazepines are the treatment of choice in very few conditions"),
+        ("{drug} has been prescribed for longer than the 4 weeks the guidelines support",
+         "there is no documentation of an anxiety disorder for which {drug} would be indicated",
+         "there is no documentation of functional improvement from the use of {drug}"),
+        ("{drug} is being used for a short course to manage acute anxiety with a documented taper plan",
+         "the request represents a taper of {drug} after long term use"),
+    ),
+    "muscle_relaxant": _Topic(
+        "muscle relaxants", "medication",
+        (("chronic", "Muscle relaxants (for pain)", "63-66"), ("chronic", "Cyclobenzaprine (Flexeril)", "41-42"),
+         ("chronic", "Carisoprodol (Soma)", "29")),
+        ("Muscle relaxants (for pain)", "Cyclobenzaprine (Flexeril)"), "Pain (Chronic)",
+        ("non-sedating muscle relaxants are recommended with caution as a second line option for the short "
+         "term treatment of acute exacerbations of chronic low back pain",
+         "muscle relaxants are not recommended for longer than 2 to 3 weeks",
+         "in most cases of low back pain, muscle relaxants show no benefit beyond NSAIDs",
+         "efficacy of muscle relaxants appears to diminish over time and prolonged use may lead to dependence"),
+        ("{drug} has been prescribed for longer than the short course the guidelines support",
+         "there is no documentation of an acute exacerbation or muscle spasm on examination",
+         "the quantity requested exceeds a short course of treatment"),
+        ("the injured worker has an acute exacerbation with palpable muscle spasm on examination",
+         "this is a short course of {drug} for an acute flare of low back pain"),
+    ),
+    "nsaid": _Topic(
+        "NSAIDs", "medication",
+        (("chronic", "NSAIDs (non-steroidal anti-inflammatory drugs)", "67-73"),
+         ("chronic", "NSAIDs, specific drug list & adverse effects", "70-73"),
+         ("chronic", "Anti-inflammatory medications", "22")),
+        ("NSAIDs (non-steroidal anti-inflammatory drugs)",), "Pain (Chronic)",
+        ("NSAIDs are recommended at the lowest dose for the shortest period in patients with moderate to "
+         "severe pain",
+         "NSAIDs are recommended as an option for short term symptomatic relief of chronic low back pain",
+         "anti-inflammatory medications are the traditional first line of treatment to reduce pain so "
+         "activity and functional restoration can resume"),
+        ("there is no documentation of pain relief or functional improvement with {drug}",
+         "the injured worker has been taking {drug} long term without documented benefit",
+         "there is no indication that renal function and blood pressure are being monitored"),
+        ("{drug} is documented to reduce pain and improve function without adverse effects",
+         "the injured worker has osteoarthritis and NSAIDs are a first line treatment"),
+    ),
+    "gi": _Topic(
+        "proton pump inhibitors", "medication",
+        (("chronic", "NSAIDs, GI symptoms & cardiovascular risk", "68-69"),
+         ("chronic", "Proton Pump Inhibitors (PPIs)", None)),
+        ("Proton pump inhibitors (PPIs)",), "Pain (Chronic)",
+        ("proton pump inhibitors are recommended for patients at intermediate or high risk for "
+         "gastrointestinal events",
+         "risk factors for gastrointestinal events include age over 65, a history of peptic ulcer or GI "
+         "bleeding, and concurrent use of aspirin, corticosteroids or anticoagulants",
+         "patients with no risk factor and no cardiovascular disease do not require a proton pump inhibitor"),
+        ("there are no documented gastrointestinal complaints or risk factors",
+         "the injured worker is not taking an NSAID", "the records do not document dyspepsia or reflux"),
+        ("the injured worker has a history of gastrointestinal bleeding and takes an NSAID",
+         "the injured worker is over 65 and takes an NSAID daily"),
+    ),
+    "anticonvulsant": _Topic(
+        "antiepilepsy drugs", "medication",
+        (("chronic", "Antiepilepsy drugs (AEDs)", "16-18"), ("chronic", "Gabapentin (Neurontin)", "18-19"),
+         ("chronic", "Pregabalin (Lyrica)", "19-20")),
+        ("Anti-epilepsy drugs (AEDs) for pain",), "Pain (Chronic)",
+        ("antiepilepsy drugs are recommended for neuropathic pain",
+         "a good response to the use of antiepilepsy drugs has been defined as a 50% reduction in pain and a "
+         "moderate response as a 30% reduction",
+         "after initiation of treatment there should be documentation of pain relief and improvement in "
+         "function as well as side effects"),
+        ("there is no documentation of at least a 30% reduction in pain with {drug}",
+         "there is no clear evidence of neuropathic pain on examination",
+         "the records do not document improvement in function with {drug}"),
+        ("the injured worker has radicular pain and reports a 50% reduction in pain with {drug}",
+         "there is objective evidence of neuropathic pain and improved function with {drug}"),
+    ),
+    "antidepressant": _Topic(
+        "antidepressants", "medication",
+        (("chronic", "Antidepressants for chronic pain", "13-16"), ("stress", None, None)),
+        ("Antidepressants for chronic pain", "Mental Illness & Stress, Antidepressants"), "Pain (Chronic)",
+        ("antidepressants are recommended as a first line option for neuropathic pain and as a possibility for "
+         "non-neuropathic pain",
+         "assessment of treatment efficacy should include pain outcomes, evaluation of function, changes in "
+         "use of other analgesic medication, sleep quality and duration, and psychological assessment"),
+        ("there is no documentation of depression or neuropathic pain for which {drug} is indicated",
+         "the records do not document any benefit from {drug}"),
+        ("the injured worker has neuropathic pain and depressive symptoms that have improved with {drug}",
+         "{drug} has improved sleep and mood and allowed a reduction in opioid use"),
+    ),
+    "sleep": _Topic(
+        "insomnia treatment", "medication",
+        (("chronic", "Insomnia treatment", None),),
+        ("Insomnia treatment", "Zolpidem (Ambien)"), "Pain (Chronic)",
+        ("hypnotics are recommended for the short term treatment of insomnia, generally 7 to 10 days",
+         "proper sleep hygiene is critical to the individual with chronic pain",
+         "zolpidem is approved for the short term treatment of insomnia, usually two to six weeks"),
+        ("{drug} has been used nightly for months, far beyond the short term use the guidelines support",
+         "there is no documentation of a sleep evaluation or of sleep hygiene measures",
+         "the records do not document improvement in sleep onset or duration"),
+        ("the injured worker has documented insomnia and this is a short course of {drug}",),
+    ),
+    "topical": _Topic(
+        "topical analgesics", "medication",
+        (("chronic", "Topical analgesics", "111-113"), ("chronic", "Lidoderm (lidocaine patch)", "56-57"),
+         ("chronic", "Compound drugs", None), ("chronic", "Flector patch (diclofenac epolamine)", None),
+         ("chronic", "Salicylate topicals", "105")),
+        ("Topical analgesics", "Lidoderm (lidocaine patch)", "Compound creams"), "Pain (Chronic)",
+        ("topical analgesics are largely experimental in use with few randomized controlled trials to "
+         "determine efficacy or safety",
+         "any compounded product that contains at least one drug or drug class that is not recommended is "
+         "not recommended",
+         "topical lidocaine may be recommended for localized peripheral pain after there has been evidence of "
+         "a trial of first line therapy",
+         "topical NSAIDs are indicated for osteoarthritis of joints that lend themselves to topical treatment"),
+        ("there is no documentation that first line oral agents have been tried and failed",
+         "the compounded product contains ingredients that are not recommended",
+         "there is no documentation of localized neuropathic pain"),
+        ("the injured worker has localized neuropathic pain and has failed gabapentin and amitriptyline",
+         "the injured worker cannot tolerate oral NSAIDs and has osteoarthritis of a superficial joint"),
+    ),
+    "medication_other": _Topic(
+        "medications", "medication",
+        (("chronic", "Medications for chronic pain", "60-61"), ("general", None, None)),
+        ("Medications for acute pain (analgesics)",), "Pain (Chronic)",
+        ("medication should be given with a clear indication and documentation of benefit",
+         "relief of pain with the use of medications is generally temporary, and measures of the lasting "
+         "benefit from this modality should include evaluating the effect of pain relief on function"),
+        ("the records do not document the indication for {drug}",
+         "there is no documented benefit from {drug}", "the medical necessity of {drug} is not explained"),
+        ("the records document a clear indication for {drug} and benefit from its use",),
+    ),
+    "imaging": _Topic(
+        "special studies", "imaging study",
+        (("region", "Special Studies", None), ("region", "Diagnostic Criteria", None),
+         ("region", "Special Studies and Diagnostic and Treatment Considerations", None)),
+        ("MRI (magnetic resonance imaging)", "Radiography (x-rays)", "Indications for imaging"), None,
+        ("unequivocal objective findings that identify specific nerve compromise on the neurologic examination "
+         "are sufficient evidence to warrant imaging in patients who do not respond to treatment",
+         "imaging is recommended when red flags are present or when surgery is being considered",
+         "routine imaging is not recommended in the absence of red flags or a significant change in symptoms",
+         "repeat imaging should be reserved for a significant change in symptoms or findings suggestive of "
+         "significant pathology"),
+        ("there are no red flags or progressive neurologic deficits documented",
+         "the injured worker has not completed a course of conservative care",
+         "there is no documentation that surgery is being considered",
+         "a prior study was performed and there has been no significant change in symptoms",
+         "there is no evidence of specific nerve compromise on examination"),
+        ("there are progressive neurologic deficits documented on serial examinations",
+         "the injured worker has failed six weeks of conservative care and surgery is being considered",
+         "there is documented weakness and a dermatomal sensory deficit"),
+        acoem=True,
+    ),
+    "testing": _Topic(
+        "electrodiagnostic and laboratory testing", "test",
+        (("chronic", "Electrodiagnostic testing (EMG/NCS)", None), ("region", "Special Studies", None),
+         ("chronic", "Drug testing", "43"), ("chronic", "Opioids, steps to avoid misuse/addiction", "94-95"),
+         ("general", "Independent Medical Examinations and Consultations", None)),
+        ("Electrodiagnostic studies (EDS)", "Urine drug testing (UDT)", "Functional capacity evaluation (FCE)",
+         "Polysomnography"), None,
+        ("electromyography may be useful to identify subtle focal neurologic dysfunction in patients with "
+         "symptoms lasting more than three or four weeks",
+         "drug testing is recommended as an option to assess for the use or presence of illegal drugs",
+         "urine drug testing frequency should be based on the documented risk stratification",
+         "a functional capacity evaluation may be considered when case management is hampered by complex "
+         "issues such as prior unsuccessful return to work attempts"),
+        ("the injured worker is at low risk of aberrant behavior and had a consistent screen this year",
+         "radiculopathy is already clinically obvious", "there is no documentation of a planned return to work",
+         "the results would not change the treatment plan"),
+        ("the injured worker has new numbness in a non-dermatomal distribution that requires clarification",
+         "the injured worker is at moderate risk and takes opioids daily"),
+    ),
+    "physical": _Topic(
+        "physical medicine", "therapy",
+        (("chronic", "Physical medicine treatment", "98-99"), ("chronic", "Manual therapy & manipulation", "58-59"),
+         ("chronic", "Aquatic therapy", "22"), ("postsurgical", None, None), ("acupuncture", None, None),
+         ("chronic", "Massage therapy", "60"), ("chronic", "Work conditioning, work hardening", "125")),
+        ("Physical therapy", "Physical medicine treatment", "Manipulation", "Acupuncture"), None,
+        ("physical medicine is recommended for 9 to 10 visits over 8 weeks for myalgia and myositis",
+         "the guidelines allow for fading of treatment frequency plus active self-directed home physical "
+         "medicine",
+         "acupuncture is used as an option when pain medication is reduced or not tolerated, and the time to "
+         "produce functional improvement is 3 to 6 treatments",
+         "manual therapy and manipulation are recommended for chronic pain caused by musculoskeletal "
+         "conditions, with a trial of 6 visits over 2 weeks",
+         "aquatic therapy is recommended as an optional form of exercise therapy where reduced weight bearing "
+         "is desirable"),
+        ("the injured worker has already completed {n} sessions without documented functional improvement",
+         "the number of sessions requested exceeds the guideline recommendation",
+         "there is no reason given why the injured worker cannot continue with a home exercise program",
+         "multiple physical modalities being performed at the same time is not supported"),
+        ("the injured worker has not had this treatment before and has a new flare of symptoms",
+         "the prior course produced objective improvement in range of motion and function"),
+    ),
+    "injection": _Topic(
+        "injections", "injection",
+        (("chronic", "Epidural steroid injections (ESIs)", "46"), ("region", "Physical Methods", None),
+         ("chronic", "Facet joint intra-articular injections", None), ("chronic", "Trigger point injections", "122"),
+         ("region", "Initial Care", None), ("region", "Summary", None)),
+        ("Epidural steroid injections (ESIs)", "Facet joint diagnostic blocks", "Hyaluronic acid injections",
+         "Corticosteroid injections", "Platelet-rich plasma (PRP)"), None,
+        ("radiculopathy must be documented by physical examination and corroborated by imaging studies and/or "
+         "electrodiagnostic testing",
+         "repeat blocks should be based on continued objective documented pain and functional improvement, "
+         "including at least 50% pain relief for six to eight weeks",
+         "facet joint injections are limited to patients with low back pain that is non-radicular",
+         "trigger point injections are recommended only for myofascial pain syndrome with circumscribed "
+         "trigger points and a twitch response",
+         "hyaluronic acid injections are recommended for severe osteoarthritis that has not responded to "
+         "conservative treatment"),
+        ("radiculopathy is not corroborated by imaging or electrodiagnostic studies",
+         "there was less than 50% relief from the prior injection",
+         "there are no trigger points with a twitch response documented",
+         "the injured worker has radicular findings, which is an exclusion for this procedure"),
+        ("radiculopathy is documented on examination and corroborated by MRI",
+         "the prior injection gave more than 50% relief for eight weeks and reduced medication use"),
+    ),
+    "surgery": _Topic(
+        "surgical considerations", "procedure",
+        (("region", "Surgical Considerations", None), ("region", "Summary", None),
+         ("chronic", "Spinal cord stimulators (SCS)", "105-107")),
+        ("Indications for surgery", "Discectomy/laminectomy", "Fusion (spinal)", "Arthroscopic surgery",
+         "Carpal tunnel release surgery (CTR)"), None,
+        ("surgical consultation is indicated for patients who have clear clinical, imaging and "
+         "electrophysiologic evidence of a lesion that has been shown to benefit from surgical repair",
+         "surgery is indicated when there is activity limitation for more than three months and failure of "
+         "exercise programs",
+         "spinal fusion is not recommended in the absence of fracture, dislocation, or instability",
+         "the guidelines require failure of conservative care, including injection, before surgery is "
+         "considered"),
+        ("there is no imaging evidence of a lesion that would benefit from surgery",
+         "the injured worker has not completed a course of conservative care",
+         "there is no documented instability on flexion and extension films",
+         "a psychological screening has not been performed"),
+        ("the MRI shows a full thickness tear that correlates with the examination",
+         "the injured worker has failed six months of conservative care, including injections",
+         "there is progressive weakness and imaging confirms compression of the nerve root"),
+        acoem=True,
+    ),
+    "associated": _Topic(
+        "perioperative services", "service",
+        (("postsurgical", None, None), ("region", "Surgical Considerations", None), ("general", None, None)),
+        ("Continuous-flow cryotherapy", "Postoperative abduction pillow sling", "Preoperative testing, general",
+         "Surgical assistant", "Hospital length of stay (LOS)"), None,
+        ("this service is supported only when the associated surgical procedure is medically necessary",
+         "continuous flow cryotherapy is recommended as an option after surgery for up to 7 days",
+         "preoperative testing is guided by the patient's clinical history, comorbidities, and physical "
+         "examination findings"),
+        ("the associated surgical procedure has not been found medically necessary",
+         "the duration requested exceeds the guideline recommendation",
+         "there are no comorbidities documented that would require this testing"),
+        ("the associated surgical procedure has been found medically necessary",),
+    ),
+    "equipment": _Topic(
+        "durable medical equipment", "equipment",
+        (("region", "Physical Methods", None), ("region", "Initial Care", None),
+         ("chronic", "TENS, chronic pain (transcutaneous electrical nerve stimulation)", "114-116"),
+         ("chronic", "Interferential Current Stimulation (ICS)", "118-120"), ("chronic", "H-wave stimulation", "117")),
+        ("Durable medical equipment (DME)", "Lumbar supports", "Cervical pillow", "TENS (transcutaneous electrical "
+         "nerve stimulation)", "Orthoses"), None,
+        ("durable medical equipment is recommended if there is a medical need and the device is appropriate for "
+         "use in the home",
+         "lumbar supports have not been shown to have any lasting benefit beyond the acute phase of symptom "
+         "relief",
+         "a one month home based trial of TENS may be considered as a non-invasive option if used as an "
+         "adjunct to a program of evidence based functional restoration",
+         "at home local applications of heat or cold are as effective as those performed by therapists"),
+        ("there is no documentation of a successful one month trial",
+         "the injured worker is well beyond the acute phase of symptom relief",
+         "there is no documentation of how the equipment would improve function"),
+        ("a one month trial produced a documented reduction in pain and medication use",
+         "the injured worker has documented instability and the device is recommended after surgery"),
+    ),
+    "psych": _Topic(
+        "psychological treatment", "psychological service",
+        (("chronic", "Psychological treatment", "101-102"), ("chronic", "Behavioral interventions", "23"),
+         ("chronic", "Biofeedback", "24-25"), ("stress", None, None), ("chronic", "Psychological evaluations", "100-101")),
+        ("Cognitive therapy for depression", "Psychotherapy guidelines", "Psychological evaluations",
+         "Office visits"), "Mental Illness & Stress",
+        ("psychological treatment is recommended for appropriately identified patients during treatment for "
+         "chronic pain",
+         "an initial trial of 3 to 4 psychotherapy visits over 2 weeks is recommended, with up to 10 visits "
+         "with evidence of objective functional improvement",
+         "psychological evaluations are recommended and are well established diagnostic procedures"),
+        ("the injured worker has completed {n} sessions without documented objective functional improvement",
+         "the number of sessions requested exceeds an initial trial",
+         "there is no documentation of psychological symptoms that would warrant this treatment"),
+        ("the injured worker has documented depression and anxiety and has not yet had psychological "
+         "treatment",
+         "the prior sessions produced measurable improvement on the Beck Depression Inventory"),
+    ),
+    "program": _Topic(
+        "chronic pain programs and office visits", "service",
+        (("chronic", "Functional restoration programs (FRPs)", "49"), ("chronic", "Chronic pain programs", "30-34"),
+         ("chronic", "Home health services", "51"), ("general", "Independent Medical Examinations and "
+                                                    "Consultations", None)),
+        ("Functional restoration programs (FRPs)", "Office visits", "Home health services",
+         "Gym memberships", "Transportation (to & from appointments)"), None,
+        ("functional restoration programs are recommended where there is access to programs with proven "
+         "successful outcomes for patients with conditions that put them at risk of delayed recovery",
+         "home health services are recommended only for otherwise recommended medical treatment for patients "
+         "who are homebound",
+         "office visits are determined to be medically necessary based upon a review of the patient's "
+         "concerns, signs and symptoms, clinical stability, and reasonable physician judgment",
+         "a referral may be appropriate if the practitioner is uncomfortable with the line of inquiry"),
+        ("an adequate and thorough evaluation has not been made, including baseline functional testing",
+         "the injured worker is not homebound",
+         "there is no documentation of a negative predictor assessment",
+         "the specific reason for the consultation is not documented"),
+        ("the injured worker has failed all other treatment options and is motivated to change",
+         "the consultation is needed to address a question outside the treating physician's specialty"),
+    ),
+}
+
+
+# -- requests -------------------------------------------------------------------------
+
+# (weight, name as written, topic, strengths, quantities, form)
+_MEDICATIONS: tuple[tuple[float, str, str, tuple[str, ...], tuple[int, ...], str], ...] = (
+    (9, "Norco", "opioid", ("10/325mg", "7.5/325mg", "5/325mg"), (60, 90, 120, 180), ""),
+    (3, "Hydrocodone/APAP", "opioid", ("10/325mg", "7.5/325mg"), (60, 90, 120), ""),
+    (2, "Percocet", "opioid", ("10/325mg", "5/325mg"), (60, 90, 120), ""),
+    (2.5, "Oxycodone", "opioid", ("10mg", "15mg", "30mg"), (60, 90, 120), ""),
+    (1.5, "OxyContin", "opioid", ("20mg", "40mg", "10mg"), (60, 90), ""),
+    (2, "MS Contin", "opioid", ("30mg", "60mg", "15mg"), (60, 90), ""),
+    (3.5, "Tramadol", "opioid", ("50mg",), (60, 90, 120), ""),
+    (1.5, "Tramadol ER", "opioid", ("150mg", "100mg"), (30, 60), ""),
+    (1.5, "Ultram", "opioid", ("50mg",), (30, 60, 90), ""),
+    (1, "Dilaudid", "opioid", ("2mg", "4mg"), (60, 90, 180), ""),
+    (0.8, "Nucynta", "opioid", ("50mg", "75mg"), (60, 90), ""),
+    (0.6, "Butrans", "opioid", ("10mcg/hr", "5mcg/hr"), (4,), "patch"),
+    (0.6, "Fentanyl", "opioid", ("25mcg/hr", "50mcg/hr"), (10, 15), "patch"),
+    (0.5, "Methadone", "opioid", ("10mg",), (90, 120), ""),
+    (0.4, "Tylenol with Codeine #3", "opioid", ("",), (60, 90), ""),
+    (1.5, "Xanax", "benzo", ("0.5mg", "1mg"), (30, 60), ""),
+    (1, "Valium", "benzo", ("5mg", "10mg"), (60, 90, 120), ""),
+    (0.8, "Klonopin", "benzo", ("0.5mg", "1mg"), (30, 60), ""),
+    (0.5, "Ativan", "benzo", ("1mg",), (30, 60), ""),
+    (5, "Cyclobenzaprine", "muscle_relaxant", ("7.5mg", "10mg", "5mg"), (30, 60, 90), ""),
+    (2.5, "Flexeril", "muscle_relaxant", ("10mg", "7.5mg"), (30, 60, 90), ""),
+    (1.5, "Soma", "muscle_relaxant", ("350mg",), (30, 60, 90), ""),
+    (1, "Baclofen", "muscle_relaxant", ("10mg", "20mg"), (60, 90), ""),
+    (1.5, "Tizanidine", "muscle_relaxant", ("4mg", "2mg"), (60, 90), ""),
+    (0.8, "Norflex", "muscle_relaxant", ("100mg",), (60, 90), ""),
+    (0.6, "Orphenadrine ER", "muscle_relaxant", ("100mg",), (60,), ""),
+    (0.5, "Methocarbamol", "muscle_relaxant", ("750mg", "500mg"), (60, 90), ""),
+    (0.4, "Skelaxin", "muscle_relaxant", ("800mg",), (60, 90), ""),
+    (3, "Naproxen", "nsaid", ("550mg", "500mg"), (60, 90), ""),
+    (1.5, "Naproxen sodium", "nsaid", ("550mg",), (60, 100), ""),
+    (0.8, "Anaprox DS", "nsaid", ("550mg",), (60,), ""),
+    (1.5, "Ibuprofen", "nsaid", ("800mg", "600mg"), (60, 90), ""),
+    (0.6, "Motrin", "nsaid", ("800mg",), (60, 90), ""),
+    (1.5, "Meloxicam", "nsaid", ("15mg", "7.5mg"), (30, 60), ""),
+    (1, "Celebrex", "nsaid", ("200mg", "100mg"), (30, 60), ""),
+    (0.8, "Diclofenac sodium ER", "nsaid", ("100mg",), (30, 60), ""),
+    (0.7, "Etodolac", "nsaid", ("400mg", "300mg"), (60, 90), ""),
+    (0.6, "Nabumetone", "nsaid", ("750mg", "500mg"), (60, 90), ""),
+    (3, "Omeprazole", "gi", ("20mg", "40mg"), (30, 60, 90), ""),
+    (1.5, "Prilosec", "gi", ("20mg",), (30, 60), ""),
+    (1, "Pantoprazole", "gi", ("40mg", "20mg"), (30, 60), ""),
+    (0.6, "Protonix", "gi", ("40mg",), (30, 60), ""),
+    (0.8, "Ranitidine", "gi", ("150mg",), (60,), ""),
+    (0.5, "Pepcid", "gi", ("20mg",), (60,), ""),
+    (0.8, "Ondansetron", "medication_other", ("4mg", "8mg"), (10, 30), ""),
+    (0.5, "Colace", "medication_other", ("100mg",), (60, 100), ""),
+    (0.4, "Senna", "medication_other", ("8.6mg",), (60,), ""),
+    (3.5, "Gabapentin", "anticonvulsant", ("300mg", "600mg", "800mg"), (90, 120, 180), ""),
+    (1.5, "Neurontin", "anticonvulsant", ("300mg", "600mg"), (90, 120), ""),
+    (1.5, "Lyrica", "anticonvulsant", ("75mg", "50mg", "150mg"), (60, 90), ""),
+    (0.6, "Topamax", "anticonvulsant", ("25mg", "50mg"), (60,), ""),
+    (1.5, "Cymbalta", "antidepressant", ("30mg", "60mg"), (30, 60), ""),
+    (0.8, "Duloxetine", "antidepressant", ("60mg", "30mg"), (30,), ""),
+    (0.8, "Amitriptyline", "antidepressant", ("25mg", "10mg"), (30, 60), ""),
+    (0.8, "Trazodone", "antidepressant", ("50mg", "100mg"), (30, 60), ""),
+    (0.5, "Effexor XR", "antidepressant", ("75mg", "150mg"), (30,), ""),
+    (0.5, "Sertraline", "antidepressant", ("50mg", "100mg"), (30,), ""),
+    (0.4, "Wellbutrin", "antidepressant", ("150mg",), (30, 60), ""),
+    (2, "Ambien", "sleep", ("10mg", "5mg"), (30,), ""),
+    (1, "Zolpidem", "sleep", ("10mg", "5mg"), (30,), ""),
+    (0.5, "Lunesta", "sleep", ("3mg", "2mg"), (30,), ""),
+    (3, "Lidoderm", "topical", ("5%",), (30, 60, 90), "patch"),
+    (2, "Lidocaine", "topical", ("5%",), (30, 60), "patch"),
+    (1, "Flector", "topical", ("1.3%",), (30, 60), "patch"),
+    (1, "Voltaren gel", "topical", ("1%",), (3, 5), "tube"),
+    (0.8, "Terocin", "topical", ("",), (10, 30), "patch"),
+    (0.7, "Menthoderm gel", "topical", ("",), (1, 2), "bottle"),
+    (2, "compound", "topical", ("",), (), "cream"),
+    (0.5, "Medrol Dosepak", "medication_other", ("4mg",), (1, 21), ""),
+    (0.4, "Imitrex", "medication_other", ("50mg", "100mg"), (9, 18), ""),
+    (0.4, "Sildenafil", "medication_other", ("100mg", "50mg"), (10, 30), ""),
+    (0.5, "Theramine", "medication_other", ("",), (90, 120), ""),
+    (0.3, "Sentra PM", "medication_other", ("",), (60,), ""),
+)
+_COMPOUNDS = (
+    "Flurbiprofen 20%/Lidocaine 5% cream", "Flurbiprofen 20%, Baclofen 5%, Lidocaine 4% cream",
+    "Compound cream: Ketoprofen 10%, Gabapentin 6%, Lidocaine 5%", "Gabapentin 10%, Amitriptyline 5%, "
+    "Bupivacaine 5% in cream base", "Compounded topical cream: Cyclobenzaprine 2%, Flurbiprofen 25%",
+    "Capsaicin 0.025%, Menthol 2%, Camphor 2% cream", "Tramadol 8%, Gabapentin 10%, Menthol 2% cream",
+)
+_SCHEDULES = ("1 tab PO BID", "1 tablet by mouth twice daily", "1 PO TID PRN", "every 8 hours as needed",
+              "1 at bedtime", "1 PO q6h PRN pain")
+
+
+@dataclass
+class _Request:
+    request: str                 # the request as the heading names it
+    topic: str
+    kind: str                    # the generator's own category, for proportions
+    drug: str = ""               # how a rationale names it ("Norco", "the requested imaging")
+    sessions: int = 0            # therapy visits asked for, for partial certifications
+    partial: str = ""            # the heading sentence of a partial certification ("" if none)
+    authorized: str = ""
+
+
+def _medication_request(rng: random.Random, region: _Region) -> _Request:
+    _, name, topic, strengths, quantities, form = _weighted(rng, [(m[0], m) for m in _MEDICATIONS])
+    if name == "compound":
+        base = rng.choice(_COMPOUNDS)
+        grams = rng.choice((120, 180, 240, 30, 60))
+        request = rng.choice((f"{base} {grams}gm", f"{base} {grams}g", f"{base}, {grams} grams", base))
+        return _Request(request, topic, "medication", "the compounded cream")
+    strength = rng.choice(strengths)
+    quantity = rng.choice(quantities) if quantities else None
+    named = f"{name} {strength}".strip()
+    if form == "patch":
+        named = rng.choice((f"{named} patch", f"{named} patches", f"{named} transdermal patch", named))
+    elif form == "tube" or form == "bottle":
+        named = f"{named} {rng.choice(('100gm', '120gm'))}" if rng.random() < 0.5 else named
+    shape = _weighted(rng, ((58, "count"), (11, "plain"), (8, "prescription"), (4, "refills"),
+                            (4, "comma"), (5, "name"), (3, "schedule"), (3, "retro"), (2, "qty"), (2, "count2")))
+    if quantity is None or shape == "plain":
+        request = named
+    elif shape == "count":
+        request = f"{named} #{quantity}"
+    elif shape == "prescription":
+        request = f"1 prescription of {named} #{quantity}"
+    elif shape == "refills":
+        request = f"{named} #{quantity} with {rng.choice(('1', '2', '3'))} refills"
+    elif shape == "comma":
+        request = f"{named}, #{quantity}"
+    elif shape == "name":
+        request = name
+    elif shape == "schedule":
+        request = f"{named} {rng.choice(_SCHEDULES)} #{quantity}"
+    elif shape == "retro":
+        request = f"Retrospective request for {named} #{quantity}"
+    elif shape == "qty":
+        request = f"{named} Qty {quantity}"
+    else:
+        request = f"{named} {quantity} tablets"
+    return _Request(request, topic, "medication", name if rng.random() < 0.7 else "the requested medication")
+
+
+def _partial_medication(rng: random.Random, region: _Region) -> _Request | None:
+    _, name, topic, strengths, quantities, form = _weighted(rng, [(m[0], m) for m in _MEDICATIONS])
+    if name == "compound" or not quantities or form:
+        return None
+    strength = rng.choice(strengths)
+    named = f"{name} {strength}".strip()
+    whole = rng.choice((60, 90, 120, 180))
+    allowed = rng.randint(whole // 4, whole * 3 // 4)
+    remaining = f"{named} #{whole - allowed}"
+    partial = (f"{named} #{whole} was the original request. {named} #{allowed} was authorized by the Claims "
+               f"Administrator. The remaining IMR eligible portion of the original request, {remaining} is")
+    return _Request(remaining, topic, "medication", name, partial=partial, authorized=f"{named} #{allowed}")
+
+
+_FREQUENCIES = (
+    ("2 times a week for 6 weeks", 12), ("3 times a week for 4 weeks", 12), ("2 times a week for 4 weeks", 8),
+    ("2x6", 12), ("3x4", 12), ("2x4", 8), ("two times a week for three weeks", 6),
+    ("1 time a week for 6 weeks", 6), ("3 times a week for 2 weeks", 6), ("two times a week times six weeks", 12),
+    ("x 6", 6), ("x 8", 8), ("12 sessions", 12), ("6 sessions", 6), ("8 visits", 8), ("10 sessions", 10),
+)
+_THERAPIES = (
+    (30, "Physical therapy", "physical"), (8, "Additional physical therapy", "physical"),
+    (12, "Acupuncture", "physical"), (3, "Additional acupuncture", "physical"),
+    (10, "Chiropractic treatment", "physical"), (3, "Chiropractic manipulation", "physical"),
+    (3, "Aquatic therapy", "physical"), (3, "Occupational therapy", "physical"), (2, "Massage therapy", "physical"),
+    (2, "Electro acupuncture", "physical"), (1, "Myofascial release", "physical"),
+    (1, "Infrared therapy", "physical"), (1, "Work hardening program", "physical"),
+    (1, "Work conditioning", "physical"), (1, "Therapeutic exercise", "physical"),
+)
+
+
+def _therapy_request(rng: random.Random, region: _Region, side: str) -> _Request:
+    _, therapy, topic = _weighted(rng, [(t[0], t) for t in _THERAPIES])
+    frequency, sessions = rng.choice(_FREQUENCIES)
+    site = _sided(rng.choice(region.therapy_site), side)
+    shape = _weighted(rng, ((45, "plain"), (35, "site"), (10, "sessions_of"), (10, "continue")))
+    if shape == "plain":
+        request = f"{therapy} {frequency}"
+    elif shape == "site":
+        request = f"{therapy} {site} {frequency}" if rng.random() < 0.5 else f"{therapy} {frequency} {site}"
+    elif shape == "sessions_of":
+        request = f"{_cap(_number_word(sessions))} sessions of {therapy.lower()} {site}"
+    else:
+        request = f"Continue {therapy.lower()} {frequency}"
+    return _Request(request, topic, "physical medicine", "the requested therapy", sessions=sessions)
+
+
+def _partial_therapy(rng: random.Random, region: _Region, side: str) -> _Request:
+    _, therapy, topic = _weighted(rng, [(t[0], t) for t in _THERAPIES])
+    site = _sided(rng.choice(region.therapy_site), side)
+    whole = rng.choice((8, 10, 12, 18, 24))
+    allowed = rng.choice([n for n in (2, 3, 4, 6) if n < whole])
+    words = rng.random() < 0.4
+    def sessions(n: int) -> str:
+        count = _number_word(n) if words else str(n)
+        return rng.choice((f"{therapy} {site} {count} sessions", f"{therapy} {count} sessions"))
+    remaining = sessions(whole - allowed)
+    authorized = sessions(allowed)
+    if rng.random() < 0.8:
+        partial = (f"{sessions(whole)} was the original request. {authorized} was authorized by the Claims "
+                   f"Administrator. The remaining IMR eligible portion of the original request, {remaining} is")
+    else:
+        remaining = sessions(whole)
+        partial = (f"{remaining} was the original request. The Claims Administrator authorized {authorized}, "
+                   f"leaving the original request IMR eligible. The original request, {remaining} is")
+    return _Request(remaining, topic, "physical medicine", "the requested therapy", sessions=whole,
+                    partial=partial, authorized=authorized)
+
+
+def _number_word(n: int) -> str:
+    words = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+             "twelve")
+    return words[n] if n < len(words) else str(n)
+
+
+def _sided(text: str, side: str) -> str:
+    return text.replace("{side}", side).replace("{Side}", _cap(side))
+
+
+def _imaging_request(rng: random.Random, region: _Region, side: str) -> _Request:
+    part = f"{side} {region.part}" if region.sided else region.part
+    study = _weighted(rng, ((46, "MRI of the {p}"), (10, "MRI of the {p} without contrast"),
+                            (3, "MRI of the {p} with and without contrast"), (4, "Repeat MRI of the {p}"),
+                            (2, "Open MRI of the {p}"), (12, "X-rays of the {p}"), (4, "X-ray of the {p}, 3 views"),
+                            (5, "CT scan of the {p}"), (2, "Bone scan"), (2, "MR arthrogram of the {p}"),
+                            (3, "Ultrasound of the {p}"), (3, "MRI (magnetic resonance imaging) of the {p}"),
+                            (2, "{P} MRI")))
+    if study.startswith("{P}"):
+        request = f"{_cap(part)} MRI"
+    else:
+        request = study.replace("{p}", part)
+    return _Request(request, "imaging", "imaging", "the requested imaging study")
+
+
+_TESTS = (
+    (20, "Urine drug screen", "the urine drug screen"), (6, "Urine toxicology screen", "the toxicology screen"),
+    (4, "Retrospective urine drug screen", "the urine drug screen"),
+    (16, "EMG/NCV of the bilateral lower extremities", "the electrodiagnostic study"),
+    (12, "EMG/NCV of the bilateral upper extremities", "the electrodiagnostic study"),
+    (4, "EMG (electromyography)/NCV (nerve conduction velocity) of the bilateral upper extremities",
+     "the electrodiagnostic study"),
+    (4, "NCV of the right upper extremity", "the nerve conduction study"),
+    (8, "Functional capacity evaluation", "the functional capacity evaluation"),
+    (3, "Sleep study", "the sleep study"), (4, "Labs: CBC, CMP", "the laboratory testing"),
+    (2, "Genetic testing for opioid risk", "the genetic testing"), (2, "Electroencephalogram", "the EEG"),
+    (2, "Comprehensive metabolic panel", "the laboratory testing"),
+)
+
+
+def _testing_request(rng: random.Random, region: _Region, side: str) -> _Request:
+    _, request, noun = _weighted(rng, [(t[0], t) for t in _TESTS])
+    return _Request(request, "testing", "testing", noun)
+
+
+_PSYCH = (
+    (12, "Cognitive behavioral therapy 6 sessions"), (10, "Psychological evaluation"),
+    (8, "Psychotherapy 1 time a week for 6 weeks"), (6, "Biofeedback 6 sessions"), (6, "Psychiatric consultation"),
+    (6, "Individual psychotherapy 12 sessions"), (4, "Psychological testing"), (3, "Group psychotherapy 6 sessions"),
+    (2, "Hypnotherapy 6 sessions"), (3, "Cognitive behavioral therapy x 10 visits"),
+    (3, "Psychiatric follow-up visits x 4"),
+)
+_OTHER = (
+    (10, "Functional restoration program 80 hours"), (5, "Functional restoration program evaluation"),
+    (6, "Home health care 4 hours a day, 5 days a week for 4 weeks"), (8, "Pain management consultation"),
+    (8, "Orthopedic surgeon consultation"), (5, "Follow-up visit with pain management"),
+    (4, "Referral to a spine surgeon"), (3, "Neurology consultation"), (3, "Gym membership for 6 months"),
+    (3, "Transportation to and from medical appointments"), (2, "Weight loss program"),
+    (2, "Detoxification program"), (2, "Inpatient rehabilitation 14 days"), (3, "Internal medicine consultation"),
+)
+_ASSOCIATED = (
+    (10, "Associated surgical service: Assistant surgeon"),
+    (10, "Associated surgical service: Cold therapy unit 7 day rental"),
+    (5, "Associated surgical service: Continuous passive motion unit 21 day rental"),
+    (5, "Associated surgical service: Post-operative sling"),
+    (4, "Associated surgical service: Lumbar brace"), (6, "Associated surgical service: 2 day inpatient stay"),
+    (4, "Associated surgical service: Front wheeled walker"), (3, "Associated surgical service: Bone growth stimulator"),
+    (3, "Associated surgical service: Home health nursing evaluation"),
+    (3, "Associated surgical service: Cold compression therapy 30 day rental"),
+    (10, "Pre-operative medical clearance"), (5, "Pre-operative labs: CBC, CMP, PT/PTT"),
+    (4, "Pre-operative EKG"), (3, "Pre-operative chest X-ray"),
+    (10, "Post-op physical therapy 12 sessions"), (6, "Post-operative physical therapy 2 times a week for 6 weeks"),
+    (3, "Post-op occupational therapy 8 sessions"),
+)
+_EQUIPMENT_COMMON = (
+    (12, "TENS unit"), (4, "TENS unit 30 day trial"), (3, "TENS unit supplies (electrodes and batteries)"),
+    (4, "Interferential unit"), (3, "H-wave device 30 day rental"), (4, "Hot/cold therapy unit"),
+    (2, "Cold therapy unit purchase"), (2, "Motorized scooter"), (2, "Home exercise kit"),
+    (2, "Hot/cold therapy wrap"),
+)
+
+
+def _equipment_request(rng: random.Random, region: _Region, side: str) -> _Request:
+    if rng.random() < 0.5:
+        request = _sided(rng.choice(region.equipment), side)
+    else:
+        request = _weighted(rng, _EQUIPMENT_COMMON)
+    return _Request(request, "equipment", "equipment", "the requested equipment")
+
+
+def _injection_request(rng: random.Random, region: _Region, side: str) -> _Request:
+    request = _sided(rng.choice(region.injections), side)
+    if rng.random() < 0.1:
+        request = rng.choice(("Trigger point injections x 4", "Toradol injection 60mg",
+                              "B12 injection", "Right occipital nerve block"))
+    return _Request(request, "injection", "injection", "the requested injection")
+
+
+def _surgery_request(rng: random.Random, region: _Region, side: str) -> _Request:
+    return _Request(_sided(rng.choice(region.surgeries), side), "surgery", "surgery", "the requested surgery")
+
+
+# -- items -------------------------------------------------------------------------------
+
+# Items per determination: about half have one, the mean is about 2, a few have 21.
+_ITEM_COUNTS = (
+    (50, 1), (18, 2), (10, 3), (6, 4), (4.5, 5), (3.4, 6), (2.2, 7), (1.6, 8), (1.1, 9), (0.8, 10),
+    (0.55, 11), (0.45, 12), (0.32, 13), (0.26, 14), (0.2, 15), (0.16, 16), (0.12, 17), (0.1, 18),
+    (0.08, 19), (0.07, 20), (0.06, 21),
+)
+_THEMES = (
+    (36, "meds"), (16, "workup"), (13, "therapy"), (8, "surgery"), (7, "injection"), (6, "equipment"),
+    (4, "psych"), (3, "chiro"), (7, "mixed"),
+)
+_KIND_WEIGHTS = (
+    (42, "medication"), (16, "physical medicine"), (11, "imaging"), (7, "equipment"), (6, "testing"),
+    (6, "injection"), (4, "surgery"), (4, "psychological"), (4, "other"),
+)
+
+
+def _requests(rng: random.Random, region: _Region, side: str, count: int, theme: str) -> list[_Request]:
+    out: list[_Request] = []
+    seen: set[str] = set()
+    if theme == "surgery":
+        out.append(_surgery_request(rng, region, side))
+    for attempt in range(count * 8):
+        if len(out) >= count:
+            break
+        kind = _theme_kind(rng, theme, len(out))
+        partial = rng.random() < 0.045
+        if kind == "medication":
+            request = (partial and _partial_medication(rng, region)) or _medication_request(rng, region)
+        elif kind == "physical medicine":
+            request = (_partial_therapy(rng, region, side) if partial
+                       else _therapy_request(rng, region, side))
+        elif kind == "imaging":
+            request = _imaging_request(rng, region, side)
+        elif kind == "testing":
+            request = _testing_request(rng, region, side)
+        elif kind == "equipment":
+            request = _equipment_request(rng, region, side)
+        elif kind == "injection":
+            request = _injection_request(rng, region, side)
+        elif kind == "surgery":
+            request = _surgery_request(rng, region, side)
+        elif kind == "associated":
+            request = _Request(_weighted(rng, _ASSOCIATED), "associated", "surgery", "the requested service")
+        elif kind == "psychological":
+            request = _Request(_weighted(rng, _PSYCH), "psych", "psychological", "the requested treatment")
+        else:
+            request = _Request(_weighted(rng, _OTHER), "program", "other", "the requested service")
+        if request.request in seen and attempt < count * 6:
+            continue
+        seen.add(request.request)
+        out.append(request)
+    return out
+
+
+def _theme_kind(rng: random.Random, theme: str, position: int) -> str:
+    if theme == "meds":
+        return "medication" if rng.random() < 0.9 else _weighted(rng, _KIND_WEIGHTS)
+    if theme == "workup":
+        return _weighted(rng, ((40, "imaging"), (22, "testing"), (20, "physical medicine"), (18, "medication")))
+    if theme in ("therapy", "chiro"):
+        return "physical medicine" if rng.random() < 0.75 else _weighted(rng, _KIND_WEIGHTS)
+    if theme == "surgery":
+        return "associated" if rng.random() < 0.85 else "medication"
+    if theme == "injection":
+        return "injection" if position == 0 or rng.random() < 0.3 else _weighted(rng, _KIND_WEIGHTS)
+    if theme == "equipment":
+        return "equipment" if position == 0 or rng.random() < 0.5 else _weighted(rng, _KIND_WEIGHTS)
+    if theme == "psych":
+        return "psychological" if position == 0 or rng.random() < 0.6 else "medication"
+    return _weighted(rng, _KIND_WEIGHTS)
+
+
+# -- the words of a determination --------------------------------------------------------
+
+_OPENINGS_MTUS = (
+    "According to CA MTUS guidelines, {says}.",
+    "The California MTUS guidelines state that {says}.",
+    "CA MTUS Chronic Pain Medical Treatment Guidelines indicate that {says}.",
+    "The MTUS Chronic Pain Guidelines note that {says}.",
+    "Per the California MTUS, {says}.",
+    "Regarding the request for {request}, the MTUS states that {says}.",
+    "The California chronic pain medical treatment guidelines section on {topic} states that {says}.",
+    "The MTUS guidelines state that {says}.",
+    "As per MTUS, {says}.",
+)
+_OPENINGS_MTUS_2016 = (
+    "The California MTUS 2016 Chronic Pain Guidelines state that {says}.",
+    "The California MTUS 2016 Chronic Pain Guidelines indicate that {says}.",
+)
+_OPENINGS_ACOEM = (
+    "The ACOEM Guidelines state that {says}.",
+    "CA MTUS/ACOEM Guidelines state that {says}.",
+    "Per the MTUS ACOEM Guidelines, {says}.",
+    "According to the ACOEM chapter on {part} complaints, {says}.",
+    "The MTUS Guideline in ACOEM Chapter {chapter}, page {page}, notes that {says}.",
+    "ACOEM guidelines indicate that {says}.",
+)
+_OPENINGS_ODG = (
+    "Per ODG, {says}.",
+    "According to ODG, {says}.",
+    "The Official Disability Guidelines indicate that {says}.",
+    "The MTUS is silent regarding {topic}. The Official Disability Guidelines state that {says}.",
+    "CA MTUS does not address {topic}; therefore, the Official Disability Guidelines were consulted, which "
+    "state that {says}.",
+    "The California MTUS/ACOEM Guidelines do not address this request. Per the Official Disability "
+    "Guidelines, {says}.",
+    "ODG states that {says}.",
+)
+_OPENINGS_ANY = (
+    "Evidence based guidelines state that {says}.",
+    "The guidelines state that {says}.",
+    "The referenced guidelines note that {says}.",
+)
+_SECOND = (
+    "Additionally, {says}.", "Furthermore, {says}.", "The guidelines also note that {says}.",
+    "In addition, {says}.", "It is also noted that {says}.",
+)
+_FINDINGS_AGAINST = (
+    "In this case, {finding}.", "The medical records reviewed indicate that {finding}.",
+    "Based on the clinical notes submitted for review, {finding}.",
+    "Within the documentation available for review, {finding}.", "However, {finding}.",
+    "Review of the submitted records reveals that {finding}.", "In this instance, {finding}.",
+    "In the case of this injured worker, {finding}.", "Here, {finding}.",
+)
+_MORE_AGAINST = (
+    "Additionally, {finding}.", "Furthermore, {finding}.", "Moreover, {finding}.", "Also, {finding}.",
+    "In addition, {finding}.",
+)
+_FINDINGS_FAVOR = (
+    "In this case, {finding}.", "The records document that {finding}.",
+    "The submitted documentation shows that {finding}.", "Guideline criteria have been met, as {finding}.",
+    "Here, {finding}.", "In the case of this injured worker, {finding}.",
+)
+_REINFORCE_AGAINST = (
+    "There are no exceptional factors noted within the documentation which would demonstrate medical necessity "
+    "for the requested treatment outside of the recommended guidelines.",
+    "Medical necessity of the requested {noun} has not been established.",
+    "Guideline criteria have not been met.",
+    "There is no compelling rationale to support deviation from the guidelines.",
+    "The request is not supported by the evidence based guidelines.",
+    "There is a lack of evidence based rationale provided by the physician as to the medical necessity for "
+    "this request.",
+)
+_REINFORCE_FAVOR = (
+    "Guideline criteria have been met.", "Medical necessity has been established.",
+    "The request is consistent with the evidence based guidelines.",
+)
+_CONCLUDE_AGAINST = (
+    "Therefore, the request for {request} is not medically necessary.",
+    "As such, the request is not medically necessary.",
+    "Given the above, the request for {request} is not medically necessary.",
+    "Consequently, the request for {request} is not medically necessary.",
+    "The requested {noun} is not medically necessary.",
+    "Therefore, the request for \"{request}\" is not medically necessary.",
+    "{request} is not medically necessary.",
+    "The request for {request} IS NOT medically necessary.",
+    "For this reason, the request is not medically necessary.",
+    "Given the above, this request is not medically necessary.",
+    "Therefore, the request is determined to be not medically necessary.",
+)
+_CONCLUDE_FAVOR = (
+    "Therefore, the request for {request} is medically necessary.",
+    "As such, the request is medically necessary.",
+    "The request for {request} is medically necessary and appropriate.",
+    "Given the above, the request is considered medically necessary at this time.",
+    "The requested {noun} is medically necessary.",
+    "Therefore, the request for {request} is medically necessary and the prior denial is overturned.",
+)
+_OPIOID_NOTICE = (
+    "This decision addresses the medical necessity of opioids as they have been prescribed to this patient. This "
+    "medical necessity decision should not be interpreted as a recommendation to stop long term opioids abruptly "
+    "and the patient is advised to speak with their treating physician. The treating physician and the patient "
+    "are advised to consult the MTUS Opioids Treatment Guidelines (\"Tapering opioids\"), and if necessary, "
+    "other relevant guidelines, regarding the most appropriate method for weaning and terminating opioids for "
+    "this patient."
+)
+
+
+@dataclass
+class _Case:
+    """Everything one determination says, before it is written out."""
+    decision: date
+    received: date
+    ur_denial: date
+    assigned: date
+    injury: date
+    patient: _Patient
+    region: _Region
+    side: str
+    date_style: str
+    reviewer: _Reviewer
+    requests: list[_Request]
+    outcomes: list[str]
+    with_header: bool
+    visits: list[date] = field(default_factory=list)
+
+
+def _mtus_citation(rng: random.Random, topic: _Topic, case: _Case) -> str:
+    chapter_key, section, pages = rng.choice(topic.mtus)
+    if chapter_key == "region":
+        chapter_key = case.region.mtus
+    year = case.decision.year
+    if chapter_key == "opioid":
+        if year < 2017:
+            chapter_key, section, pages = "chronic", "Opioids, criteria for use", "76-80"
+        else:
+            return f"MTUS Opioid Treatment 2016, Section(s): {section}"
+    if chapter_key == "chronic":
+        if year >= 2016 and (year > 2016 or case.decision.month >= 10):
+            chapter = rng.choice(("Chronic Pain Medical Treatment 2016", "Chronic Pain Medical Treatment 2016",
+                                  "Chronic Pain Medical Treatment 2016 Guidelines"))
+        else:
+            if rng.random() < 0.45:
+                text = f"MTUS Chronic Pain Treatment Guidelines {section or 'Medications for chronic pain'}"
+                return f"{text} Page(s): {pages}" if pages else text
+            chapter = "Chronic Pain Medical Treatment 2009"
+        return f"MTUS {chapter}, Section(s): {section}" if section else f"MTUS {chapter}"
+    chapter = _MTUS_CHAPTERS[chapter_key]
+    if section is None or chapter_key in ("acupuncture",):
+        return f"MTUS {chapter}"
+    if chapter_key == "postsurgical":
+        return f"MTUS {chapter}, Section(s): {case.region.part.title()}"
+    return f"MTUS {chapter}, Section(s): {section}"
+
+
+def _odg_citation(rng: random.Random, topic: _Topic, case: _Case) -> str:
+    chapter = topic.odg_chapter or case.region.odg
+    subject = rng.choice(topic.odg)
+    updated = _format_date(case.decision - timedelta(days=rng.randint(30, 400)), "slash2")
+    return _weighted(rng, (
+        (30, f"Official Disability Guidelines (ODG) {chapter}, {subject}"),
+        (20, f"Official Disability Guidelines (ODG), {chapter} Chapter, {subject}"),
+        (10, f"Official Disability Guidelines (ODG) {chapter} (updated {updated}), {subject}"),
+        (10, f"ODG {chapter}, {subject}"),
+        (8, f"Official Disability Guidelines (ODG), {chapter}"),
+        (6, f"Official Disability Guidelines Treatment Integrated/Disability Duration Guidelines {chapter} "
+            f"(Acute & Chronic)"),
+        (5, f"Official Disability Guidelines, {chapter} Chapter"),
+        (3, f"Official Disability Guidelines (ODG) {chapter}, {subject} and Other Medical Treatment Guidelines "
+            f"ACOEM {case.region.part.title()} Disorders, Diagnostic Testing"),
+    ))
+
+
+def _other_citation(rng: random.Random, topic: _Topic, case: _Case, request: _Request) -> str:
+    drug = request.drug if not request.drug.startswith("the ") else topic.name
+    return _fill(rng.choice(_OTHER_CITATIONS), Drug=_cap(drug), topic=topic.name,
+                 date=_format_date(case.decision - timedelta(days=rng.randint(1, 20)), "slash4"))
+
+
+def _acoem_citation(rng: random.Random, case: _Case) -> str:
+    part = case.region.part.title()
+    return rng.choice((
+        f"ACOEM Occupational Medicine Practice Guidelines, 3rd ed., {part} Disorders, pg. {rng.randint(200, 900)}",
+        f"ACOEM: {part} disorders, diagnostic and treatment recommendations",
+        f"ACOEM {part} Chapter/Diagnostic and treatment recommendations",
+    ))
+
+
+def _guideline(rng: random.Random, topic: _Topic, case: _Case, request: _Request, *, who: str) -> str:
+    """A "Claims Administrator guideline:" or "MAXIMUS guideline:" text, without its label."""
+    actor = "The Claims Administrator" if who == "claims" else "The Expert Reviewer"
+    shape = _weighted(rng, (
+        (40, "mtus"), (17, "mtus+odg"), (19 if who == "maximus" else 14, "outside"),
+        (5 if who == "maximus" else 16, "none"), (5, "two"), (4, "mtus+acoem"), (4, "other"),
+        (6 if who == "claims" else 0, "chapter"),
+    ))
+    if shape == "none":
+        return f"{actor} did not cite any medical evidence for its decision."
+    if shape == "chapter":
+        return f"Decision based on MTUS {_mtus_citation(rng, topic, case).split(',')[0][5:]}."
+    if shape in ("outside", "other"):
+        if shape == "other":
+            cited = _other_citation(rng, topic, case, request)
+        elif rng.random() < 0.12:
+            cited = _acoem_citation(rng, case)
+        else:
+            cited = _odg_citation(rng, topic, case)
+        return (f"{actor} based their decision on recommendation(s) outside of the MTUS Guidelines. "
+                f"Decision based on Non-MTUS Citation {cited}.")
+    mtus = _mtus_citation(rng, topic, case)
+    if shape == "two":
+        other_topic = _TOPICS[rng.choice(("physical", "imaging", "medication_other", "equipment"))]
+        second = _mtus_citation(rng, other_topic, case)
+        if second != mtus:
+            mtus = f"{mtus}, and {second[5:]}"
+    text = f"Decision based on {mtus}."
+    if shape == "mtus+odg":
+        text += f" Decision based on Non-MTUS Citation {_odg_citation(rng, topic, case)}."
+    elif shape == "mtus+acoem":
+        text += f" Decision based on Non-MTUS Citation {_acoem_citation(rng, case)}."
+    return text
+
+
+def _rationale(rng: random.Random, topic: _Topic, case: _Case, request: _Request, outcome: str,
+               maximus: str) -> str:
+    region = case.region
+    drug = request.drug
+    fill = {"request": request.request, "topic": topic.name, "noun": topic.noun, "part": region.part,
+            "chapter": str(_ACOEM_CHAPTER_NUMBERS.get(region.mtus, 12)), "page": str(rng.randint(170, 330)),
+            "n": str(rng.choice((6, 8, 12, 18, 24)))}
+    says = list(topic.says)
+    rng.shuffle(says)
+    cites_odg = "ODG" in maximus or "Official Disability" in maximus
+    cites_mtus = "Decision based on MTUS" in maximus
+    if cites_odg and (not cites_mtus or rng.random() < 0.3):
+        openings = _OPENINGS_ODG
+    elif topic.acoem and rng.random() < 0.6:
+        openings = _OPENINGS_ACOEM
+    elif cites_mtus or rng.random() < 0.7:
+        openings = _OPENINGS_MTUS + (_OPENINGS_MTUS_2016 if case.decision.year >= 2016 else ())
+    else:
+        openings = _OPENINGS_ANY
+    sentences = [_fill(rng.choice(openings), says=says[0], **fill)]
+    if len(says) > 1 and rng.random() < 0.55:
+        sentences.append(_fill(rng.choice(_SECOND), says=says[1], **fill))
+    if request.partial and rng.random() < 0.6:
+        sentences.append(f"The Claims Administrator authorized {request.authorized}.")
+    against = outcome == UPHELD
+    pool = list(topic.against if against else topic.favor)
+    pool += list(_GENERIC_AGAINST if against else _GENERIC_FAVOR)[: 2 if rng.random() < 0.5 else 0]
+    rng.shuffle(pool)
+    named = drug if not drug.startswith("the ") else "this medication"
+    findings = [_fill(f, drug=named, n=fill["n"]) for f in pool[: rng.randint(1, 3 if against else 2)]]
+    sentences.append(_cap(_fill(rng.choice(_FINDINGS_AGAINST if against else _FINDINGS_FAVOR),
+                                finding=findings[0])))
+    for finding in findings[1:]:
+        sentences.append(_fill(rng.choice(_MORE_AGAINST), finding=finding))
+    if against and topic.name in ("opioids", "benzodiazepines") and rng.random() < 0.3:
+        sentences.append(f"Of note, discontinuation of {named} should include a taper to avoid withdrawal "
+                         "symptoms.")
+    if rng.random() < 0.45:
+        sentences.append(_fill(rng.choice(_REINFORCE_AGAINST if against else _REINFORCE_FAVOR), **fill))
+    sentences.append(_cap(_fill(rng.choice(_CONCLUDE_AGAINST if against else _CONCLUDE_FAVOR), **fill)))
+    if against and topic.name == "opioids" and case.decision.year >= 2017 and rng.random() < 0.7:
+        sentences.append(_OPIOID_NOTICE)
+    return _collapse(" ".join(sentences))
+
+
+def _summary(rng: random.Random, case: _Case) -> str:
+    p, region, style = case.patient, case.region, case.date_style
+    age, sex = str(p.age), p.sex
+    doi = _format_date(case.injury, style)
+    sex_word = sex if rng.random() < 0.8 else {"male": "man", "female": "woman"}[sex]
+    aged = rng.choice((f"{age} year old", f"{age}-year-old", f"{age}-year-old", f"{age} year old"))
+    article = "an" if age.startswith("8") or age in ("11", "18") else "a"
+    occupation = rng.choice(_OCCUPATIONS)
+    complaint = region.complaint if not region.sided else f"{case.side} {region.complaint}"
+    opening = _weighted(rng, (
+        (24, f"The injured worker is {article} {aged} {sex_word} who sustained an industrial injury on {doi}."),
+        (10, f"The injured worker is a(n) {age}-year-old {sex_word}, who sustained an industrial injury on {doi}."),
+        (10, f"The patient is {article} {aged} {sex_word} with a date of injury of {doi}."),
+        (10, f"This case involves a now {age}-year-old {sex_word} with a history of an occupational claim from "
+             f"{doi}."),
+        (8, f"This is {article} {aged} {sex_word} with a date of injury on {doi}."),
+        (7, f"The claimant is {article} {aged} {sex_word} {occupation} who was injured on {doi} when {p.he} "
+            f"{rng.choice(_MECHANISM_VERBS)}."),
+        (7, f"The applicant is {article} {aged} {sex_word} who has filed a claim for chronic {complaint} "
+            f"reportedly associated with an industrial injury of {doi}."),
+        (6, f"This {aged} {sex_word} sustained an industrial injury on {doi} while working as a {occupation}."),
+        (6, f"According to the records, this {aged} {sex_word} reported an industrial injury on {doi}."),
+        (5, f"The injured worker is {article} {aged} {sex_word} with a date of injury of {doi}, who "
+            f"reported {complaint} after {rng.choice(_MECHANISMS)}."),
+    ))
+    sentences = [opening]
+    if rng.random() < 0.4:
+        sentences.append(f"The mechanism of injury is detailed as {rng.choice(_MECHANISMS)}.")
+    diagnoses = rng.sample(region.diagnoses, k=min(len(region.diagnoses), rng.randint(1, 3)))
+    if region.sided:
+        diagnoses = [d if not d.endswith(("shoulder", "knee", "hip", "elbow")) else d for d in diagnoses]
+    sentences.append(rng.choice((
+        f"The injured worker was diagnosed as having {_join_words(diagnoses)}.",
+        f"The current diagnosis is documented as {diagnoses[0]}.",
+        f"The diagnoses have included {_join_words(diagnoses)}.",
+        f"A review of the medical records indicates that the injured worker is undergoing treatment for "
+        f"{_join_words(diagnoses)}.",
+        f"{_cap(p.he)} has been diagnosed with {_join_words(diagnoses)}.",
+    )))
+    treatments = rng.sample(_TREATMENTS, k=rng.randint(2, 5))
+    sentences.append(rng.choice((
+        f"Treatment to date has included {_join_words(treatments)}.",
+        f"Past treatments were noted to include {_join_words(treatments)}.",
+        f"{_cap(p.his)} treatment history has included {_join_words(treatments)}.",
+        f"Prior treatment has consisted of {_join_words(treatments)}.",
+    )))
+    for visit in case.visits:
+        when = _format_date(visit, style)
+        pain = rng.randint(4, 10)
+        finding = rng.choice(region.findings)
+        sentences.append(rng.choice((
+            f"On {when}, the injured worker reported {complaint} rated {pain}/10.",
+            f"As of the PR2 dated {when}, the injured worker reports {complaint} rated {pain} out of 10.",
+            f"According to the progress report dated {when}, {p.he} presented with continued {complaint}.",
+            f"Medical records dated {when} indicate pain rated at {pain} out of 10.",
+            f"During the assessment on {when}, the patient complained of {complaint}.",
+            f"The progress note dated {when} documents {complaint} that {p.he} rates {pain}/10 without "
+            f"medications and {max(pain - 3, 1)}/10 with medications.",
+        )))
+        sentences.append(rng.choice((
+            f"Examination revealed {finding}.",
+            f"Physical examination revealed {finding}.",
+            f"Objective findings included {finding}.",
+            f"Examination of the {region.part} revealed {finding}.",
+            f"On examination there was {finding}.",
+        )))
+    if rng.random() < 0.5:
+        sentences.append(rng.choice((
+            "The injured worker was noted to be temporarily totally disabled.",
+            f"{_cap(p.he)} is currently working with restrictions.",
+            f"{_cap(p.his)} work status is modified duty.",
+            f"{_cap(p.he)} has not returned to work.",
+            "The patient is permanent and stationary.",
+        )))
+    if rng.random() < 0.3:
+        sentences.append(rng.choice((
+            f"{_cap(p.he)} reports difficulty sleeping because of pain.",
+            f"{_cap(p.he)} denies bowel or bladder dysfunction.",
+            f"{_cap(p.he)} reports that medications help {p.him} to perform household chores.",
+            f"{_cap(p.he)} reports increased anxiety and depression since the injury.",
+        )))
+    named = [r.partial.split(" was the original request")[0] if r.partial else r.request for r in case.requests]
+    listed = _join_words(named[:5]) + (" and other services" if len(named) > 5 else "")
+    sentences.append(rng.choice((
+        f"The treating physician requested {listed}.",
+        f"The treatment plan included {listed}.",
+        f"A Request for Authorization was received for {listed}.",
+        f"The plan includes {listed}.",
+    )))
+    ur = _format_date(case.ur_denial, style)
+    sentences.append(rng.choice((
+        f"On {ur}, Utilization Review non-certified a request for {listed}.",
+        f"The original utilization review ({ur}) denied a request for {listed}.",
+        f"On {ur}, utilization review determined that the requests were not medically necessary.",
+        f"A prior determination dated {ur} found the requests not medically necessary.",
+        f"The original utilization review dated {ur} non-certified the requests.",
+    )))
+    if rng.random() < 0.3:
+        sentences.append(f"On {_format_date(case.received, style)}, an application for independent medical "
+                         f"review was received.")
+    return _collapse(" ".join(sentences))
+
+
+# -- a determination ------------------------------------------------------------------------
+
+_FIRST_DAY, _LAST_DAY = date(2014, 1, 6), date(2017, 12, 22)
+
+
+def _case(rng: random.Random) -> _Case:
+    received = _between(rng, _FIRST_DAY, _LAST_DAY)
+    ur_denial = received - timedelta(days=rng.randint(2, 35))
+    assigned = received + timedelta(days=rng.randint(1, 25))
+    decision = assigned + timedelta(days=rng.randint(12, 45))
+    span = _weighted(rng, ((45, (7, 365)), (35, (365, 365 * 8)), (20, (365 * 8, 365 * 25))))
+    injury = ur_denial - timedelta(days=rng.randint(*span))
+    age = max(19, min(82, int(rng.gauss(48, 11))))
+    patient = _Patient(age, "male" if rng.random() < 0.55 else "female")
+    _, region = _weighted(rng, [(weight, (weight, region)) for weight, region in _REGIONS])
+    side = rng.choice(("right", "left")) if region.sided else ""
+    theme = _weighted(rng, _THEMES)
+    count = _weighted(rng, _ITEM_COUNTS)
+    early = decision.year < 2016
+    reviewer = _reviewer(rng, theme=theme, early=early)
+    requests = _requests(rng, region, side, count, theme)
+    generous = rng.random() < 0.15
+    outcomes = [OVERTURNED if rng.random() < (0.42 if generous else 0.045) else UPHELD for _ in requests]
+    first_visit = max(injury + timedelta(days=1), ur_denial - timedelta(days=300))
+    visits = sorted(_between(rng, first_visit, ur_denial - timedelta(days=1)) for _ in range(rng.randint(1, 3)))
+    with_header = rng.random() < (0.65 if early else 0.9)
+    return _Case(decision, received, ur_denial, assigned, injury, patient, region, side,
+                 _weighted(rng, _DATE_STYLES), reviewer, requests, outcomes, with_header, visits)
+
+
+def _item(rng: random.Random, case: _Case, request: _Request, outcome: str) -> Item:
+    topic = _TOPICS[request.topic]
+    claims = _guideline(rng, topic, case, request, who="claims")
+    maximus = _guideline(rng, topic, case, request, who="maximus")
+    rationale = _rationale(rng, topic, case, request, outcome, maximus)
+    head = _collapse(request.request)
+    found = vocab.find_drug(head)
+    drug, brand = found if found else (None, None)
+    return Item(
+        request=head,
+        outcome=outcome,
+        drug=drug,
+        brand=brand,
+        strength=vocab.find_strength(head) if drug else None,
+        quantity=vocab.find_quantity(head),
+        category=vocab.categorize(head, drug),
+        guidelines=vocab.guideline_sources(maximus),
+        claims_guideline=_collapse(claims),
+        maximus_guideline=_collapse(maximus),
+        rationale=rationale,
+        original_request=_collapse(request.partial),
+    )
+
+
+def _record(rng: random.Random, case: _Case, case_number: str) -> Determination:
+    reviewer = case.reviewer
+    record = Determination(
+        reviewer_states=list(reviewer.states),
+        reviewer_specialties=vocab.split_specialties(", ".join(reviewer.specialties)),
+        reviewer_subspecialties=vocab.split_specialties(", ".join(reviewer.subspecialties)),
+        patient_age=case.patient.age,
+        patient_sex=case.patient.sex,
+        summary=_summary(rng, case),
+        injury_date=case.injury,
+    )
+    if case.with_header:
+        record.case_number = case_number
+        record.date_assigned = case.assigned
+        record.decision_date = case.decision
+        record.ur_denial_date = case.ur_denial
+    record.items = [_item(rng, case, request, outcome) for request, outcome in zip(case.requests, case.outcomes)]
+    return record
+
+
+def generate(count: int, *, seed: int = 0) -> Iterator[tuple[str, str, Determination]]:
+    """``count`` determinations as (file name, text, the record the text was made from).
+
+    The same seed gives the same documents. Case numbers ("CM15-0123456", the
+    year the application was received) are unique within one call; a document
+    rendered without its header table keeps the number in its file name only.
+    """
+    rng = random.Random(seed)
+    used: set[str] = set()
+    for _ in range(count):
+        case = _case(rng)
+        while True:
+            case_number = f"CM{case.received.year % 100:02d}-{rng.randint(1, 299999):07d}"
+            if case_number not in used:
+                used.add(case_number)
+                break
+        record = _record(rng, case, case_number)
+        # The prose credential names what the lines cannot: a subspecialty.
+        text = render(record, rng=rng, _reviewer=case.reviewer, _case=case)
+        yield f"{case_number}.txt", text, record

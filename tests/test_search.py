@@ -1,0 +1,256 @@
+"""Search over the real documents: counts, filters, phrases, snippets, the API and the export."""
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections import Counter
+
+import pytest
+from django.urls import reverse
+
+from search import index
+from search.index import SearchParams
+from search.ingest import ingest_paths
+from search.models import DisputedItem
+
+from .conftest import DWC, SEEDS
+
+
+@pytest.fixture
+def corpus(data_dir, db):
+    ingest_paths([SEEDS, DWC])
+
+
+pytestmark = pytest.mark.django_db
+
+
+def expected_facets(items) -> dict[str, Counter]:
+    """Facet counts computed from the stored records, the way the index should count them."""
+    counts: dict[str, Counter] = {name: Counter() for name in index.FACETS}
+    for item in items:
+        d = item.determination
+        counts["outcome"][item.outcome] += 1
+        if item.drug:
+            counts["drug"][item.drug] += 1
+        counts["category"][item.category] += 1
+        for value in set(d.reviewer_specialties + d.reviewer_subspecialties):
+            counts["specialty"][value] += 1
+        for value in set(d.reviewer_states):
+            counts["state"][value] += 1
+        for value in set(item.guidelines):
+            counts["guideline"][value] += 1
+        if d.decision_date:
+            counts["year"][str(d.decision_date.year)] += 1
+    return counts
+
+
+def got_facets(result) -> dict[str, Counter]:
+    return {name: Counter({v.value: v.count for v in values}) for name, values in result.facets.items()}
+
+
+def test_facet_counts_over_everything_equal_the_stored_records(corpus):
+    items = DisputedItem.objects.select_related("determination")
+    result = index.search(SearchParams())
+    assert result.count == items.count()
+    assert got_facets(result) == expected_facets(items)
+
+
+def test_overturn_counts_equal_the_stored_records(corpus):
+    result = index.search(SearchParams())
+    overturned = {v.value: v.overturned for v in result.facets["category"]}
+    stored = Counter(DisputedItem.objects.filter(outcome="Overturned").values_list("category", flat=True))
+    assert {k: v for k, v in overturned.items() if v} == dict(stored)
+
+
+def test_values_of_one_facet_combine_with_or_and_facets_with_and(corpus):
+    result = index.search(SearchParams(filters={"category": ["imaging", "testing"], "outcome": ["Overturned"]}))
+    stored = DisputedItem.objects.filter(category__in=["imaging", "testing"], outcome="Overturned")
+    assert result.count == stored.count() > 0
+    assert {(h.case_number, h.position) for h in result.hits} == {
+        (i.determination.slug, i.position) for i in stored.select_related("determination")}
+
+
+def test_each_facet_count_reflects_the_other_facets_filters_but_not_its_own(corpus):
+    result = index.search(SearchParams(filters={"category": ["imaging"], "outcome": ["Overturned"]}))
+    items = DisputedItem.objects.select_related("determination")
+    # The category facet counts everything Overturned (its own choice does not narrow it)...
+    assert got_facets(result)["category"] == expected_facets(items.filter(outcome="Overturned"))["category"]
+    # ...the outcome facet counts all imaging items, and the others count the intersection.
+    assert got_facets(result)["outcome"] == expected_facets(items.filter(category="imaging"))["outcome"]
+    both = items.filter(category="imaging", outcome="Overturned")
+    assert got_facets(result)["state"] == expected_facets(both)["state"]
+
+
+def test_filter_values_are_matched_whatever_their_case(corpus):
+    upper = index.search(SearchParams(filters={"state": ["NORTH CAROLINA"]}))
+    title = index.search(SearchParams(filters={"state": ["North Carolina"]}))
+    assert upper.count == title.count > 0
+
+
+def stems(text: str) -> list[str]:
+    """The words of ``text`` as the index analyses them (stemmed, lowercased)."""
+    return [token.text for token in index.TEXT_ANALYZER(text)]
+
+
+def item_texts(item) -> tuple[str, str, str]:
+    return item.request, item.rationale, item.determination.summary
+
+
+def contains_phrase(text: str, phrase: str) -> bool:
+    words, wanted = stems(text), stems(phrase)
+    return any(words[i:i + len(wanted)] == wanted for i in range(len(words)))
+
+
+def within(text: str, a: str, b: str, slop: int) -> bool:
+    words = stems(text)
+    (sa,), (sb,) = stems(a), stems(b)
+    pa = [i for i, w in enumerate(words) if w == sa]
+    pb = [i for i, w in enumerate(words) if w == sb]
+    return any(abs(i - j) <= slop for i in pa for j in pb)
+
+
+def keys(hits) -> set[tuple[str, int]]:
+    return {(h.slug, h.position) for h in hits}
+
+
+@pytest.mark.parametrize("phrase", ["functional improvement", "not medically necessary", "urine drug screen"])
+def test_a_phrase_finds_exactly_the_items_that_contain_it(corpus, phrase):
+    result = index.search(SearchParams(q=f'"{phrase}"', per_page=1000))
+    expected = {
+        (item.determination.slug, item.position)
+        for item in DisputedItem.objects.select_related("determination")
+        if any(contains_phrase(text, phrase) for text in item_texts(item))
+    }
+    assert keys(result.hits) == expected and result.count == len(expected)
+
+
+def test_not_is_not_dropped_from_a_phrase(corpus):
+    negative = index.search(SearchParams(q='"is not medically necessary"')).count
+    positive = index.search(SearchParams(q='"is medically necessary"')).count
+    assert 0 < positive < negative
+
+
+@pytest.mark.parametrize("query, a, b, slop", [
+    ("weaning /5 opioids", "weaning", "opioids", 5),
+    ('"taper opioid"~10', "taper", "opioid", 10),
+    ("benzodiazepines /s anxiety", "benzodiazepines", "anxiety", 20),
+])
+def test_proximity_finds_exactly_the_items_with_the_words_that_close(corpus, query, a, b, slop):
+    result = index.search(SearchParams(q=query, per_page=1000))
+    expected = {
+        (item.determination.slug, item.position)
+        for item in DisputedItem.objects.select_related("determination")
+        if any(within(text, a, b, slop) for text in item_texts(item))
+    }
+    assert expected
+    assert keys(result.hits) == expected
+
+
+def test_a_brand_and_its_generic_find_the_same_items(corpus):
+    by_brand = index.search(SearchParams(q="drug:norco", per_page=100))
+    by_generic = index.search(SearchParams(q="drug:hydrocodone", per_page=100))
+    assert {h.key for h in by_brand.hits} == {h.key for h in by_generic.hits}
+    assert by_brand.count == DisputedItem.objects.filter(drug="hydrocodone/acetaminophen").count()
+
+
+def test_fielded_terms_filter_like_facets(corpus):
+    assert index.search(SearchParams(q="outcome:overturned")).count == DisputedItem.objects.filter(
+        outcome="Overturned").count()
+    assert index.search(SearchParams(q="case:CM16-0230651")).count == DisputedItem.objects.filter(
+        determination__case_number="CM16-0230651").count()
+
+
+def test_snippets_mark_the_matched_words(corpus):
+    result = index.search(SearchParams(q="benzodiazepines"))
+    assert result.hits
+    for hit in result.hits:
+        assert re.search(r"<mark[^>]*>benzodiazepines?</mark>", hit.snippets[0], re.IGNORECASE), hit.snippets[0]
+
+
+def test_sorting_by_date(corpus):
+    newest = index.search(SearchParams(q="mri", sort="newest", per_page=100)).hits
+    dates = [h.decision_date for h in newest if h.decision_date]
+    assert dates == sorted(dates, reverse=True)
+    oldest = index.search(SearchParams(q="mri", sort="oldest", per_page=100)).hits
+    assert [h.decision_date for h in oldest if h.decision_date] == sorted(dates)
+
+
+def test_a_decision_date_range_narrows(corpus):
+    from datetime import date
+
+    result = index.search(SearchParams(date_from=date(2017, 1, 1), date_to=date(2017, 1, 31), per_page=500))
+    assert result.count == DisputedItem.objects.filter(
+        determination__decision_date__range=(date(2017, 1, 1), date(2017, 1, 31))).count() > 0
+
+
+# -- the page, the API, the export -------------------------------------------------------
+
+def test_the_results_page_shows_hits_facets_and_marks(corpus, client):
+    response = client.get(reverse("search"), {"q": "valium"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Valium 5mg #60" in html
+    assert "<mark" in html
+    assert "Licensure state" in html and "Overturned" in html
+
+
+def test_a_query_that_does_not_parse_gets_a_message_not_an_error(corpus, client):
+    for bad in ['"unclosed', "(norco", "norco AND", "AND", "foo:bar", "a*"[:1] + "*", "NOT norco"]:
+        response = client.get(reverse("search"), {"q": bad})
+        assert response.status_code == 400, bad
+        assert "could not be read" in response.content.decode(), bad
+
+
+def test_nonsense_pages_are_refused_politely(corpus, client):
+    assert client.get(reverse("search"), {"q": "mri", "page": "999"}).status_code == 404
+    assert client.get(reverse("search"), {"q": "mri", "page": "abc"}).status_code == 400
+    assert client.get(reverse("search"), {"q": "mri", "page": "0"}).status_code == 400
+    assert "no page 999" in client.get(reverse("search"), {"q": "mri", "page": "999"}).content.decode()
+
+
+def test_the_api_returns_the_documented_shape(corpus, client):
+    response = client.get("/api/search", {"q": "mri", "outcome": "Upheld", "page": "1"})
+    assert response.status_code == 200
+    data = response.json()
+    assert {"count", "page", "results", "facets"} <= set(data)
+    assert data["count"] == DisputedItem.objects.filter(outcome="Upheld", request__icontains="mri").count() or data["count"] > 0
+    hit = data["results"][0]
+    assert {"case_number", "request", "outcome", "drug", "url", "snippets"} <= set(hit)
+    assert "#item-" in hit["url"]
+    assert set(data["facets"]) >= {"drug", "outcome", "state", "specialty", "guideline", "category", "year"}
+    assert {"value", "count", "overturned"} == set(data["facets"]["outcome"][0])
+
+
+def test_the_api_takes_repeated_parameters_as_several_values(corpus, client):
+    data = client.get("/api/search?category=imaging&category=testing").json()
+    assert data["count"] == DisputedItem.objects.filter(category__in=["imaging", "testing"]).count()
+
+
+def test_the_api_reports_a_bad_query_as_json(corpus, client):
+    response = client.get("/api/search", {"q": '"open'})
+    assert response.status_code == 400
+    assert "error" in response.json()
+
+
+def test_the_export_streams_every_match_not_one_page(corpus, client):
+    response = client.get("/search/export.csv", {"category": "imaging"})
+    assert response.status_code == 200
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert rows[0][:5] == ["case_number", "decision_date", "item", "request", "outcome"]
+    assert len(rows) - 1 == DisputedItem.objects.filter(category="imaging").count() > 20
+
+
+def test_each_hit_links_to_its_rationale_with_the_query(corpus, client):
+    html = client.get(reverse("search"), {"q": "dilaudid"}).content.decode()
+    link = re.search(r'href="(/determinations/[^"]+#item-(\d+))"', html)
+    assert link
+    page = client.get(link.group(1).replace("&amp;", "&").split("#")[0])
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert f'id="item-{link.group(2)}"' in body
+    assert re.search(r"<mark[^>]*>Dilaudid</mark>", body)
+
+
+def test_an_unknown_case_number_is_a_404(corpus, client):
+    assert client.get("/determinations/CM99-0000000/").status_code == 404
