@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 import threading
 import time
 import warnings
@@ -154,8 +155,8 @@ def index_link() -> Path:
 
 
 def _new_index_dir() -> Path:
-    path = index_link().parent / f"index-{time.strftime('%Y%m%d%H%M%S')}-{os.getpid()}"
-    path.mkdir(parents=True)
+    index_link().parent.mkdir(parents=True, exist_ok=True)
+    path = Path(tempfile.mkdtemp(prefix=f"index-{time.strftime('%Y%m%d%H%M%S')}-", dir=index_link().parent))
     windex.create_in(str(path), SCHEMA)
     return path
 
@@ -322,15 +323,16 @@ class _Reader:
                 return self.searcher, self.arrays
             try:
                 if self.searcher is not None and target == self.target:
+                    # refresh() reuses the old searcher's segment readers: never close it here.
                     searcher = self.searcher.refresh()
                 else:
                     searcher = windex.open_dir(str(target)).searcher()
+                    if self.searcher is not None:  # the index was swapped by reindex
+                        self.searcher.close()
             except Exception as error:  # a corrupt or vanished index folder
                 raise IndexMissing(
                     f"the search index cannot be opened ({error}); run: python manage.py reindex"
                 ) from error
-            if self.searcher is not None and searcher is not self.searcher:
-                self.searcher.close()
             self.searcher, self.target = searcher, target
             self.arrays = _build_facet_arrays(searcher)
             return self.searcher, self.arrays
