@@ -20,7 +20,7 @@ import time
 import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 import numpy as np
@@ -69,6 +69,7 @@ SCHEMA = Schema(
     position=NUMERIC(stored=True),
     case=KEYWORD(stored=True, lowercase=True),
     decision_date=NUMERIC(stored=True, sortable=True),  # yyyymmdd, 0 when unknown
+    added=NUMERIC(stored=True, sortable=True, bits=64),  # when the site stored this version (epoch ms)
     injury_date=NUMERIC(stored=True),
     request=TEXT(stored=True, analyzer=TEXT_ANALYZER),
     rationale=TEXT(stored=True, analyzer=TEXT_ANALYZER),
@@ -129,6 +130,7 @@ def item_documents(determination) -> Iterator[dict]:
             "position": item.position,
             "case": determination.case_number or determination.slug,
             "decision_date": _datenum(determination.decision_date),
+            "added": int(determination.updated_at.timestamp() * 1000),
             "injury_date": _datenum(determination.injury_date),
             "request": item.request,
             "rationale": item.rationale,
@@ -270,6 +272,7 @@ class _FacetArrays:
     doc_count: int
     live: np.ndarray  # bool per document number: not deleted
     decision_date: np.ndarray  # int32 yyyymmdd per document number
+    added: np.ndarray  # int64 epoch milliseconds per document number
     overturned: np.ndarray  # bool per document number
     values: dict[str, list[str]] = field(default_factory=dict)  # facet -> code -> value
     pair_docs: dict[str, np.ndarray] = field(default_factory=dict)
@@ -286,7 +289,11 @@ def _build_facet_arrays(searcher) -> _FacetArrays:
     column = reader.column_reader("decision_date") if reader.has_column("decision_date") else None
     if column is not None:
         dates[:] = np.fromiter((column[n] or 0 for n in range(count)), dtype=np.int32, count=count)
-    arrays = _FacetArrays(count, live, dates, np.zeros(count, dtype=bool))
+    added = np.zeros(count, dtype=np.int64)
+    if reader.has_column("added"):
+        column = reader.column_reader("added")
+        added[:] = np.fromiter((column[n] or 0 for n in range(count)), dtype=np.int64, count=count)
+    arrays = _FacetArrays(count, live, dates, added, np.zeros(count, dtype=bool))
     for name in FACETS:
         fieldname = facet_field(name)
         values, docs, codes, postings = [], [], [], {}
@@ -361,6 +368,7 @@ class SearchParams:
     sort: str = "relevance"
     page: int = 1
     per_page: int = PER_PAGE
+    added_after: datetime | None = None  # only items stored (or replaced) after this moment
 
 
 @dataclass
@@ -387,6 +395,7 @@ class Hit:
     brand: str
     category: str
     decision_date: date | None
+    added: datetime | None
     states: list[str]
     specialties: list[str]
     snippets: list[str]  # HTML: document text escaped, matched words in <mark>
@@ -557,6 +566,7 @@ def _hit(searcher, docnum: int, terms: dict[str, set[str]], score: float | None)
         brand=fields.get("brand", ""),
         category=fields.get("category", ""),
         decision_date=_date_from_num(fields.get("decision_date", 0)),
+        added=datetime.fromtimestamp(fields["added"] / 1000, tz=timezone.utc) if fields.get("added") else None,
         states=fields.get("states", []),
         specialties=fields.get("specialties", []),
         snippets=_snippets(fields, terms),
@@ -577,6 +587,8 @@ def _match(params: SearchParams, searcher, arrays: _FacetArrays):
         base &= arrays.decision_date >= _datenum(params.date_from)
     if params.date_to:
         base &= (arrays.decision_date <= _datenum(params.date_to)) & (arrays.decision_date > 0)
+    if params.added_after:
+        base &= arrays.added > int(params.added_after.timestamp() * 1000)
     masks = {name: _filter_mask(arrays, name, chosen) for name, chosen in params.filters.items() if chosen}
     return query, base, masks
 
@@ -622,6 +634,15 @@ def search(params: SearchParams) -> SearchResult:
         facets=_count_facets(arrays, base, masks, params),
         terms={(f, t) for f, ts in terms.items() for t in ts},
     )
+
+
+def count(params: SearchParams) -> int:
+    """How many items match, without ranking, facets or highlighting."""
+    searcher, arrays = _reader.get()
+    _, final, masks = _match(params, searcher, arrays)
+    for mask in masks.values():
+        final = final & mask
+    return int(np.count_nonzero(final))
 
 
 def iter_matches(params: SearchParams) -> Iterator[Hit]:
