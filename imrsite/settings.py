@@ -51,7 +51,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "imrsite.middleware.request_log",
     "django.middleware.security.SecurityMiddleware",
+    "imrsite.middleware.content_security_policy",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -117,6 +119,30 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
+# Security: strict by default where it costs nothing; HTTPS-only settings behind IMR_HTTPS
+# (on behind a TLS-terminating proxy; off for the embedded development server).
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+    "object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self'"
+)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+IMR_HTTPS = envbool("IMR_HTTPS", "false" if DEBUG else "true")
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = IMR_HTTPS
+SECURE_SSL_REDIRECT = IMR_HTTPS and envbool("SECURE_SSL_REDIRECT", "true")
+SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 31536000 if IMR_HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = IMR_HTTPS
+SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", "true" if IMR_HTTPS else "false")
+if IMR_HTTPS:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+CSRF_TRUSTED_ORIGINS = [o for o in os.getenv("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+if not DEBUG:
+    STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -124,5 +150,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "loggers": {
         "imr": {"handlers": ["console"], "level": os.getenv("LOG_LEVEL", "INFO"), "propagate": False},
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
     },
 }

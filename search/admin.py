@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from . import index
 from .models import Determination, DisputedItem
 
 
@@ -15,6 +16,23 @@ class DeterminationAdmin(admin.ModelAdmin):
     search_fields = ("slug", "case_number", "source_name")
     date_hierarchy = "decision_date"
     inlines = [DisputedItemInline]
+
+    # The index follows the database explicitly (no signals): a deleted determination leaves it here.
+    def delete_model(self, request, obj):
+        slug = obj.slug
+        super().delete_model(request, obj)
+        index.remove_determination(slug)
+
+    def delete_queryset(self, request, queryset):
+        slugs = list(queryset.values_list("slug", flat=True))
+        super().delete_queryset(request, queryset)
+        for slug in slugs:
+            index.remove_determination(slug)
+
+    def save_model(self, request, obj, form, change):
+        obj.indexed = False  # an edit in the admin is indexed by the next ingest or reindex
+        super().save_model(request, obj, form, change)
+        index.index_pending()
 
 
 @admin.register(DisputedItem)

@@ -653,3 +653,45 @@ def iter_matches(params: SearchParams) -> Iterator[Hit]:
         final = final & mask
     for docnum in _by_date(arrays, final, oldest=False):
         yield _hit(searcher, int(docnum), {}, None)
+
+
+# -- checking ------------------------------------------------------------------------------------
+
+@dataclass
+class IndexCheck:
+    """What differs between the index and the database (the truth)."""
+
+    missing: list[str]  # items stored but not in the index
+    extra: list[str]  # items in the index that the database no longer has
+    stale: list[str]  # items whose indexed version is older than the stored one
+    duplicates: list[str]  # items indexed more than once
+
+    @property
+    def ok(self) -> bool:
+        return not (self.missing or self.extra or self.stale or self.duplicates)
+
+
+def check_against_database() -> IndexCheck:
+    from collections import Counter
+
+    from .models import DisputedItem
+
+    stored = {
+        f"{slug}#{position}": int(updated.timestamp() * 1000)
+        for slug, position, updated in DisputedItem.objects.values_list(
+            "determination__slug", "position", "determination__updated_at").iterator(chunk_size=5000)
+    }
+    searcher, _ = _reader.get()
+    reader = searcher.reader()
+    indexed: dict[str, int] = {}
+    seen: Counter = Counter()
+    for docnum in reader.all_doc_ids():
+        fields = reader.stored_fields(docnum)
+        indexed[fields["key"]] = fields.get("added", 0)
+        seen[fields["key"]] += 1
+    return IndexCheck(
+        missing=sorted(stored.keys() - indexed.keys()),
+        extra=sorted(indexed.keys() - stored.keys()),
+        stale=sorted(key for key in stored.keys() & indexed.keys() if indexed[key] < stored[key]),
+        duplicates=sorted(key for key, n in seen.items() if n > 1),
+    )

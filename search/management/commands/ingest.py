@@ -8,6 +8,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from search.ingest import REFUSED, FileResult, ingest_paths
+from search.locks import WriterBusy, writer_lock
 from search.progress import Progress
 
 
@@ -16,6 +17,8 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("paths", nargs="+", help="files or folders")
+        parser.add_argument("--no-wait", action="store_true",
+                            help="refuse at once if another ingest or reindex is running, instead of waiting")
 
     def handle(self, *args, **options):
         if options["verbosity"] < 2:  # the per-file log lines; refusals are printed below either way
@@ -29,7 +32,11 @@ class Command(BaseCommand):
                 self.stderr.write(f"refused {result.path}: {result.reason}")
             progress.update(number, total)
 
-        report = ingest_paths(options["paths"], on_result=on_result)
+        try:
+            with writer_lock(wait=not options["no_wait"], on_wait=self.stderr.write):
+                report = ingest_paths(options["paths"], on_result=on_result)
+        except WriterBusy as busy:
+            raise CommandError(f"{busy}; try again when it has finished", returncode=2) from None
         progress.clear()
         elapsed = time.monotonic() - started
         self.stdout.write(f"{report.summary()} in {elapsed:.1f}s")

@@ -6,6 +6,7 @@ import time
 from django.core.management.base import BaseCommand
 
 from search.index import rebuild
+from search.locks import writer_lock
 
 
 class Command(BaseCommand):
@@ -13,5 +14,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         started = time.monotonic()
-        count = rebuild()
+        with writer_lock(on_wait=self.stderr.write):
+            count = rebuild()
         self.stdout.write(f"indexed {count} determinations in {time.monotonic() - started:.1f}s")

@@ -1,0 +1,124 @@
+"""Faults driven with real processes: kill -9 mid-ingest, two ingests at once, a broken index.
+
+The subprocesses use their own data folder and its SQLite database (DATABASE_URL is
+removed from their environment), so they never touch the test database.
+"""
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from .conftest import DWC, ROOT, SEEDS
+
+EXPECTED_ITEMS = 180 + 12  # the 72 DWC PDFs and the 5 seeds
+
+
+def manage(data: Path, *args: str, **kwargs) -> subprocess.Popen:
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env.update(IMR_DATA_DIR=str(data), DJANGO_SETTINGS_MODULE="imrsite.settings")
+    return subprocess.Popen([sys.executable, "manage.py", *args], cwd=ROOT, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kwargs)
+
+
+def run(data: Path, *args: str) -> subprocess.CompletedProcess:
+    process = manage(data, *args)
+    out, err = process.communicate(timeout=300)
+    return subprocess.CompletedProcess(process.args, process.returncode, out, err)
+
+
+def stored_items(data: Path) -> tuple[int, int]:
+    with sqlite3.connect(data / "imr.sqlite3") as db:
+        items = db.execute("select count(*) from search_disputeditem").fetchone()[0]
+        dupes = db.execute("select count(*) from (select determination_id, position from search_disputeditem "
+                           "group by 1, 2 having count(*) > 1)").fetchone()[0]
+    return items, dupes
+
+
+@pytest.fixture
+def data(tmp_path) -> Path:
+    folder = tmp_path / "data"
+    assert run(folder, "migrate", "--noinput").returncode == 0
+    return folder
+
+
+def test_kill_9_at_random_moments_then_a_rerun_leaves_database_and_index_consistent(data):
+    rng = random.Random(7)
+    for attempt in range(4):
+        process = manage(data, "ingest", str(SEEDS), str(DWC))
+        time.sleep(rng.uniform(0.3, 2.0))
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+    final = run(data, "ingest", str(SEEDS), str(DWC))
+    assert final.returncode == 0, final.stderr
+    assert stored_items(data) == (EXPECTED_ITEMS, 0)
+    check = run(data, "check_index")
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert "agree" in check.stdout
+
+
+def test_two_ingests_at_once_do_not_corrupt_anything(data):
+    first = manage(data, "ingest", str(DWC), str(SEEDS))
+    second = manage(data, "ingest", str(SEEDS), str(DWC))
+    out1, err1 = first.communicate(timeout=300)
+    out2, err2 = second.communicate(timeout=300)
+    assert first.returncode == 0 and second.returncode == 0, err1 + err2
+    assert "waiting" in err1 + err2  # one waited for the other, and said so
+    assert stored_items(data) == (EXPECTED_ITEMS, 0)
+    assert run(data, "check_index").returncode == 0
+
+
+def test_a_second_ingest_can_refuse_instead_of_waiting(data):
+    first = manage(data, "ingest", str(DWC))
+    time.sleep(0.8)
+    second = run(data, "ingest", "--no-wait", str(SEEDS))
+    first.communicate(timeout=300)
+    if second.returncode == 0:
+        pytest.skip("the first ingest finished before the second started")
+    assert second.returncode == 2
+    assert "another ingest or reindex is running" in second.stderr
+
+
+def test_check_index_says_what_differs(data):
+    assert run(data, "ingest", str(SEEDS)).returncode == 0
+    with sqlite3.connect(data / "imr.sqlite3") as db:
+        db.execute("delete from search_disputeditem where position = 1 and determination_id = "
+                   "(select min(id) from search_determination)")
+    check = run(data, "check_index")
+    assert check.returncode == 1
+    assert "1 item(s) in the index but not stored" in check.stdout
+    assert "reindex" in check.stderr
+    assert run(data, "reindex").returncode == 0
+    assert run(data, "check_index").returncode == 0
+
+
+def test_a_corrupt_index_gives_a_clear_page_and_the_command_that_mends_it(data, tmp_path):
+    assert run(data, "ingest", str(SEEDS)).returncode == 0
+    live = (data / "index").resolve()
+    for path in live.iterdir():
+        if path.suffix in (".toc", ".seg") or path.name.startswith("_MAIN"):
+            path.write_bytes(b"garbage")
+    page = run(data, "shell", "-c",
+               "from django.test import Client; r = Client().get('/search/', {'q': 'norco'}); "
+               "print('STATUS', r.status_code); print(r.content.decode())")
+    status, _, body = page.stdout.partition("STATUS ")[2].partition("\n")
+    assert status == "503", page.stdout + page.stderr
+    assert "python manage.py reindex" in body
+    assert "Traceback" not in body
+    assert run(data, "reindex").returncode == 0
+    assert run(data, "check_index").returncode == 0
+
+
+def test_a_missing_index_folder_is_mended_by_reindex(data):
+    assert run(data, "ingest", str(SEEDS)).returncode == 0
+    shutil.rmtree((data / "index").resolve())
+    assert run(data, "reindex").returncode == 0
+    assert run(data, "check_index").returncode == 0
