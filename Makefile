@@ -27,4 +27,5 @@ run: demo
 	$(PY) manage.py runserver $(HOST)
 
 test: $(VENV)/.installed
+	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest
