@@ -36,7 +36,8 @@ from whoosh import highlight  # noqa: E402
 from whoosh import index as windex  # noqa: E402
 from whoosh import query as wq  # noqa: E402
 from whoosh.analysis import RegexTokenizer, LowercaseFilter, StemmingAnalyzer  # noqa: E402
-from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema  # noqa: E402
+from whoosh import columns  # noqa: E402
+from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, Schema  # noqa: E402
 from whoosh.writing import LockError  # noqa: E402
 
 from .query import Fields, QueryError, parse_query  # noqa: E402
@@ -63,40 +64,27 @@ def facet_field(name: str) -> str:
     return f"f_{name}"
 
 
+# Fields that are only columns (one value per document, never searched) cost no terms.
 SCHEMA = Schema(
-    key=ID(stored=True, unique=True),  # "<slug>#<position>"
-    slug=ID(stored=True),
-    position=NUMERIC(stored=True),
-    case=KEYWORD(stored=True, lowercase=True),
-    decision_date=NUMERIC(stored=True, sortable=True),  # yyyymmdd, 0 when unknown
-    added=NUMERIC(stored=True, sortable=True, bits=64),  # when the site stored this version (epoch ms)
-    injury_date=NUMERIC(stored=True),
-    request=TEXT(stored=True, analyzer=TEXT_ANALYZER),
-    rationale=TEXT(stored=True, analyzer=TEXT_ANALYZER),
+    key=ID(unique=True),  # "<slug>#<position>"
+    slug=ID,
+    case=KEYWORD(lowercase=True),
+    decision_date=COLUMN(columns.NumericColumn("i")),  # yyyymmdd, 0 when unknown
+    added=COLUMN(columns.NumericColumn("q")),  # when the site stored this version (epoch ms)
+    request=TEXT(analyzer=TEXT_ANALYZER),
+    rationale=TEXT(analyzer=TEXT_ANALYZER),
     summary=TEXT(analyzer=TEXT_ANALYZER),
-    drug=TEXT(analyzer=NAME_ANALYZER),  # generic and brand words: either finds the item
-    brand=STORED(),
-    drug_name=STORED(),
-    outcome=KEYWORD(lowercase=True, stored=True),
-    state=TEXT(analyzer=NAME_ANALYZER),
-    specialty=TEXT(analyzer=NAME_ANALYZER),
-    guideline=TEXT(analyzer=NAME_ANALYZER),
-    category=TEXT(analyzer=NAME_ANALYZER, stored=True),
-    year=KEYWORD(),
-    states=STORED(),
-    specialties=STORED(),
+    drug=TEXT(analyzer=NAME_ANALYZER, phrase=False),  # generic and brand words: either finds the item
+    hit=STORED(),  # what a result shows, in one stored value
     **{facet_field(name): KEYWORD(commas=True, lowercase=True, scorable=False) for name in FACETS},
 )
 
 QUERY_FIELDS = Fields(
     default=("request", "rationale", "summary", "drug"),
-    aliases={
-        "drug": "drug", "outcome": "outcome", "state": "state", "specialty": "specialty",
-        "guideline": "guideline", "category": "category", "case": "case", "year": "year",
-        "request": "request", "rationale": "rationale", "summary": "summary",
-    },
-    analyzers={name: SCHEMA[name].analyzer for name in SCHEMA.names() if hasattr(SCHEMA[name], "analyzer")},
-    keyword=frozenset({"outcome", "case", "year"}),
+    aliases={"request": "request", "rationale": "rationale", "summary": "summary", "case": "case"},
+    analyzers={name: SCHEMA[name].analyzer for name in ("request", "rationale", "summary", "drug", "case")},
+    facets={name: facet_field(name) for name in FACETS},
+    unpositioned=frozenset({"drug"}),
 )
 
 PER_PAGE = 20
@@ -127,25 +115,29 @@ def item_documents(determination) -> Iterator[dict]:
         yield {
             "key": f"{determination.slug}#{item.position}",
             "slug": determination.slug,
-            "position": item.position,
             "case": determination.case_number or determination.slug,
             "decision_date": _datenum(determination.decision_date),
             "added": int(determination.updated_at.timestamp() * 1000),
-            "injury_date": _datenum(determination.injury_date),
             "request": item.request,
             "rationale": item.rationale,
             "summary": determination.summary,
             "drug": " ".join(filter(None, [item.drug, item.brand])),
-            "brand": item.brand or "",
-            "drug_name": item.drug or "",
-            "outcome": item.outcome,
-            "state": " ; ".join(facets["state"]),
-            "specialty": " ; ".join(facets["specialty"]),
-            "guideline": " ".join(facets["guideline"]),
-            "category": item.category,
-            "year": facets["year"][0] if facets["year"] else "",
-            "states": facets["state"],
-            "specialties": facets["specialty"],
+            "hit": {
+                "key": f"{determination.slug}#{item.position}",
+                "slug": determination.slug,
+                "position": item.position,
+                "case": determination.case_number or determination.slug,
+                "decision_date": _datenum(determination.decision_date),
+                "added": int(determination.updated_at.timestamp() * 1000),
+                "request": item.request,
+                "rationale": item.rationale,
+                "outcome": item.outcome,
+                "drug": item.drug or "",
+                "brand": item.brand or "",
+                "category": item.category,
+                "states": facets["state"],
+                "specialties": facets["specialty"],
+            },
             **{facet_field(name): ",".join(v.replace(",", " ") for v in values) for name, values in facets.items()},
         }
 
@@ -280,19 +272,19 @@ class _FacetArrays:
     postings: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)  # facet -> value -> docs
 
 
+def _column(reader, name: str, count: int, dtype) -> np.ndarray:
+    if not reader.has_column(name):
+        return np.zeros(count, dtype=dtype)
+    return np.fromiter((value or 0 for value in reader.column_reader(name)), dtype=dtype, count=count)
+
+
 def _build_facet_arrays(searcher) -> _FacetArrays:
     reader = searcher.reader()
     count = reader.doc_count_all()
     live = np.zeros(count, dtype=bool)
     live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
-    dates = np.zeros(count, dtype=np.int32)
-    column = reader.column_reader("decision_date") if reader.has_column("decision_date") else None
-    if column is not None:
-        dates[:] = np.fromiter((column[n] or 0 for n in range(count)), dtype=np.int32, count=count)
-    added = np.zeros(count, dtype=np.int64)
-    if reader.has_column("added"):
-        column = reader.column_reader("added")
-        added[:] = np.fromiter((column[n] or 0 for n in range(count)), dtype=np.int64, count=count)
+    dates = _column(reader, "decision_date", count, np.int32)
+    added = _column(reader, "added", count, np.int64)
     arrays = _FacetArrays(count, live, dates, added, np.zeros(count, dtype=bool))
     for name in FACETS:
         fieldname = facet_field(name)
@@ -528,8 +520,8 @@ def highlight_words(q: str) -> set[str]:
     if not q.strip():
         return set()
     try:
-        query = parse_query(q, QUERY_FIELDS)
-        searcher, _ = _reader.get()
+        searcher, arrays = _reader.get()
+        query = _parse(q, arrays)
     except (QueryError, IndexMissing):
         return set()
     terms = _highlighter_terms(query, searcher)
@@ -554,7 +546,7 @@ def _date_from_num(value: int) -> date | None:
 
 
 def _hit(searcher, docnum: int, terms: dict[str, set[str]], score: float | None) -> Hit:
-    fields = searcher.stored_fields(docnum)
+    fields = searcher.stored_fields(docnum)["hit"]
     return Hit(
         key=fields["key"],
         slug=fields["slug"],
@@ -562,22 +554,22 @@ def _hit(searcher, docnum: int, terms: dict[str, set[str]], score: float | None)
         case_number=fields["case"],
         request=fields["request"],
         outcome=fields["outcome"],
-        drug=fields.get("drug_name", ""),
-        brand=fields.get("brand", ""),
-        category=fields.get("category", ""),
-        decision_date=_date_from_num(fields.get("decision_date", 0)),
-        added=datetime.fromtimestamp(fields["added"] / 1000, tz=timezone.utc) if fields.get("added") else None,
-        states=fields.get("states", []),
-        specialties=fields.get("specialties", []),
+        drug=fields["drug"],
+        brand=fields["brand"],
+        category=fields["category"],
+        decision_date=_date_from_num(fields["decision_date"]),
+        added=datetime.fromtimestamp(fields["added"] / 1000, tz=timezone.utc) if fields["added"] else None,
+        states=fields["states"],
+        specialties=fields["specialties"],
         snippets=_snippets(fields, terms),
         score=score,
-        rationale=fields.get("rationale", ""),
+        rationale=fields["rationale"],
     )
 
 
 def _match(params: SearchParams, searcher, arrays: _FacetArrays):
     """(query, base, masks): what the words and dates match, and each chosen facet's mask."""
-    query = parse_query(params.q, QUERY_FIELDS) if params.q.strip() else None
+    query = _parse(params.q, arrays) if params.q.strip() else None
     base = arrays.live.copy()
     if query is not None:
         matched = np.zeros(arrays.doc_count, dtype=bool)
@@ -591,6 +583,12 @@ def _match(params: SearchParams, searcher, arrays: _FacetArrays):
         base &= arrays.added > int(params.added_after.timestamp() * 1000)
     masks = {name: _filter_mask(arrays, name, chosen) for name, chosen in params.filters.items() if chosen}
     return query, base, masks
+
+
+def _parse(q: str, arrays: _FacetArrays) -> wq.Query:
+    """The user's query, with fielded facet terms matched against this index's facet values."""
+    by_field = {facet_field(name): values for name, values in arrays.values.items()}
+    return parse_query(q, QUERY_FIELDS, lambda field: by_field.get(field, ()))
 
 
 def _by_date(arrays: _FacetArrays, final: np.ndarray, *, oldest: bool) -> np.ndarray:
@@ -686,8 +684,8 @@ def check_against_database() -> IndexCheck:
     indexed: dict[str, int] = {}
     seen: Counter = Counter()
     for docnum in reader.all_doc_ids():
-        fields = reader.stored_fields(docnum)
-        indexed[fields["key"]] = fields.get("added", 0)
+        fields = reader.stored_fields(docnum)["hit"]
+        indexed[fields["key"]] = fields["added"]
         seen[fields["key"]] += 1
     return IndexCheck(
         missing=sorted(stored.keys() - indexed.keys()),

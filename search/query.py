@@ -15,6 +15,7 @@ that raises ``QueryError`` with a message fit for the page.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -50,9 +51,31 @@ class Fields:
     """Which index fields a query searches, and the analyzer for each."""
 
     default: tuple[str, ...]
-    aliases: dict[str, str]  # what the user types -> index field
+    aliases: dict[str, str]  # what the user types -> a text field
     analyzers: dict[str, Analyzer]
-    keyword: frozenset[str]  # fields matched as one whole lowercase value
+    facets: dict[str, str]  # what the user types -> the keyword field of a facet's exact values
+    unpositioned: frozenset[str] = frozenset()  # text fields without word positions: no phrases there
+
+
+# The values a facet field holds (lowercase), for matching ``state:carolina`` against them.
+Lexicon = Callable[[str], Sequence[str]]
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9]+", text.lower())
+
+
+def _canonical(facet: str, text: str) -> str | None:
+    """The exact facet value a user's text names, where the vocabulary knows it (TX -> texas)."""
+    if facet == "f_state":
+        name = vocab.canonical_state(text)
+    elif facet == "f_specialty":
+        name = vocab.canonical_specialty(text)
+    elif facet == "f_drug":
+        name = vocab.DRUGS.get(text.lower().strip())
+    else:
+        name = None
+    return name.lower() if name else None
 
 
 def _tokenize(text: str) -> list[tuple[str, str]]:
@@ -75,7 +98,7 @@ def _tokenize(text: str) -> list[tuple[str, str]]:
 
 
 class _Parser:
-    def __init__(self, text: str, fields: Fields):
+    def __init__(self, text: str, fields: Fields, lexicon: Lexicon):
         if len(text) > MAX_QUERY_LENGTH:
             raise QueryError(f"the query is longer than {MAX_QUERY_LENGTH} characters")
         if text.count('"') % 2:
@@ -83,6 +106,7 @@ class _Parser:
         self.tokens = _tokenize(text)
         self.at = 0
         self.fields = fields
+        self.lexicon = lexicon
 
     # -- token stream
     def peek(self) -> tuple[str, str] | None:
@@ -173,17 +197,38 @@ class _Parser:
 
     def fielded(self, name: str, rest: str) -> wq.Query:
         field = self.fields.aliases.get(name)
-        if field is None:
-            known = ", ".join(sorted(self.fields.aliases))
+        facet = self.fields.facets.get(name)
+        if field is None and facet is None:
+            known = ", ".join(sorted({*self.fields.aliases, *self.fields.facets}))
             raise QueryError(f"unknown field {name!r}: use one of {known}")
-        if not rest:  # drug:"long value" or drug:(a OR b)
+        if not rest:  # state:"new york"
             token = self.peek()
-            if token is None:
-                raise QueryError(f"{name}: needs a value")
-            if token[0] == "phrase":
-                return self.phrase(self.take()[1], (field,))
-            raise QueryError(f"{name}: needs a value right after the colon")
-        return self.word(rest, (field,), expand_drugs=name == "drug")
+            if token is None or token[0] != "phrase":
+                raise QueryError(f"{name}: needs a value right after the colon")
+            value = self.take()[1]
+            if facet:
+                return self.facet_value(facet, value.split('"')[1])
+            return self.phrase(value, (field,))
+        if facet:
+            return self.facet_value(facet, rest)
+        return self.word(rest, (field,), expand_drugs=False)
+
+    def facet_value(self, facet: str, text: str) -> wq.Query:
+        """The facet's values that the text names: exactly, by every word, or by a wildcard."""
+        text = text.strip().lower()
+        values = self.lexicon(facet)
+        if text.endswith("!"):
+            text = text.rstrip("!") + "*"
+        if "*" in text or "?" in text:
+            pattern = re.compile(re.escape(text).replace(r"\*", ".*").replace(r"\?", "."))
+            matches = [v for v in values if pattern.fullmatch(v) or any(pattern.fullmatch(w) for w in _words(v))]
+        else:
+            exact = _canonical(facet, text) or text
+            wanted = _words(text)
+            matches = [v for v in values if v == exact or v == text or (wanted and _contains(_words(v), wanted))]
+        if not matches:
+            return wq.Term(facet, text)  # matches nothing: an empty result, not an error
+        return _either([wq.Term(facet, value) for value in matches])
 
     # -- leaves
     def word(self, word: str, fields: tuple[str, ...], *, expand_drugs: bool) -> wq.Query:
@@ -202,12 +247,14 @@ class _Parser:
         return _either(options)
 
     def term(self, field: str, text: str) -> wq.Query | None:
-        if field in self.fields.keyword:
-            return wq.Term(field, text.lower().replace("_", " "))
         words = [token.text for token in self.fields.analyzers[field](text)]
         if not words:
             return None
-        return wq.Term(field, words[0]) if len(words) == 1 else wq.Phrase(field, words)
+        if len(words) == 1:
+            return wq.Term(field, words[0])
+        if field in self.fields.unpositioned:
+            return wq.And([wq.Term(field, word) for word in words])
+        return wq.Phrase(field, words)
 
     def wildcard(self, field: str, pattern: str) -> wq.Query:
         if pattern.endswith("*") and "*" not in pattern[:-1] and "?" not in pattern:
@@ -221,13 +268,10 @@ class _Parser:
             raise QueryError("an empty phrase")
         options = []
         for field in fields:
-            if field in self.fields.keyword:
-                options.append(wq.Term(field, " ".join(text.lower().split())))
-                continue
             words = [t.text for t in self.fields.analyzers[field](text)]
             if len(words) == 1:
                 options.append(wq.Term(field, words[0]))
-            elif words:
+            elif words and field not in self.fields.unpositioned:
                 if slop > 1:  # "a b"~5: within 5 words, either order (as /5)
                     options.append(spans.SpanNear2([wq.Term(field, w) for w in words], slop=slop, ordered=False))
                 else:
@@ -240,6 +284,8 @@ class _Parser:
         """Per field, both sides within ``slop`` words of each other in either order."""
         options = []
         for field in self.fields.default:
+            if field in self.fields.unpositioned:
+                continue
             a, b = _spans_for(left, field), _spans_for(right, field)
             if a is not None and b is not None:
                 options.append(spans.SpanNear2([a, b], slop=slop, ordered=False))
@@ -292,9 +338,14 @@ def _drug_equivalents(word: str) -> tuple[str, ...]:
     return tuple(sorted(names))[:40]
 
 
-def parse_query(text: str, fields: Fields) -> wq.Query:
+def _contains(words: list[str], wanted: list[str]) -> bool:
+    """``wanted`` appears in ``words`` as a run: "north carolina" in "north carolina", not "carolina north"."""
+    return any(words[i:i + len(wanted)] == wanted for i in range(len(words) - len(wanted) + 1))
+
+
+def parse_query(text: str, fields: Fields, lexicon: Lexicon = lambda facet: ()) -> wq.Query:
     """Parse a user's query; raises ``QueryError`` with a message for the page."""
-    return _Parser(text, fields).parse()
+    return _Parser(text, fields, lexicon).parse()
 
 
 def query_terms(query: wq.Query) -> set[tuple[str, str]]:

@@ -254,3 +254,25 @@ def test_each_hit_links_to_its_rationale_with_the_query(corpus, client):
 
 def test_an_unknown_case_number_is_a_404(corpus, client):
     assert client.get("/determinations/CM99-0000000/").status_code == 404
+
+
+@pytest.mark.parametrize("query, state", [("state:TX", "Texas"), ('state:"north carolina"', "North Carolina"),
+                                          ("state:texas", "Texas")])
+def test_a_state_by_name_or_code_finds_its_reviewers(corpus, query, state):
+    expected = sum(1 for i in DisputedItem.objects.select_related("determination")
+                   if state in i.determination.reviewer_states)
+    assert index.search(SearchParams(q=query)).count == expected > 0
+
+
+def test_a_word_of_a_facet_value_finds_every_value_with_it(corpus):
+    carolinas = sum(1 for i in DisputedItem.objects.select_related("determination")
+                    if {"North Carolina", "South Carolina"} & set(i.determination.reviewer_states))
+    assert index.search(SearchParams(q="state:carolina")).count == carolinas > 0
+    orthopedic = sum(1 for i in DisputedItem.objects.select_related("determination")
+                     if "Orthopedic Surgery" in i.determination.reviewer_specialties)
+    assert index.search(SearchParams(q="specialty:orthopedic")).count == orthopedic > 0
+    assert index.search(SearchParams(q="specialty:ortho*")).count == orthopedic
+
+
+def test_an_unknown_facet_value_finds_nothing_rather_than_failing(corpus):
+    assert index.search(SearchParams(q="state:atlantis")).count == 0
