@@ -13,17 +13,21 @@ No Django here, no global random state, no clock: one seed, one corpus.
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import TypeVar
 
 from . import vocab
 from .record import OVERTURNED, UPHELD, Determination, Item
 
+T = TypeVar("T")
+
 # -- small helpers -------------------------------------------------------------------
 
 
-def _weighted(rng: random.Random, table: Sequence[tuple[float, object]]):
+def _weighted(rng: random.Random, table: Sequence[tuple[float, T]]) -> T:
     """One value of a (weight, value) table."""
     total = sum(weight for weight, _ in table)
     point = rng.random() * total
@@ -110,96 +114,92 @@ _EXTRA_STATE_WEIGHTS = ((30, "California"),) + tuple(
     (weight, name) for weight, name in _STATE_WEIGHTS if name != "California"
 )
 
-# (weight, specialties as the archive writes them, subspecialties a prose credential may add,
-#  board word for prose).
-_SPECIALTY_SETS: tuple[tuple[float, tuple[str, ...], tuple[str, ...], str], ...] = (
-    (22, ("Preventive Medicine", "Occupational Medicine"), ("Medical Toxicology",), "Board Certified"),
-    (3, ("Preventive Medicine", "Occupational Medicine", "Family Practice"), (), "Board Certified"),
-    (2, ("Preventive Medicine", "Occupational Medicine", "Medical Toxicology"), (), "Board Certified"),
-    (2, ("Occupational Medicine",), ("Addiction Medicine",), "Board Certified"),
-    (1, ("Preventive Medicine",), (), "Board Certified"),
-    (10, ("Physical Medicine & Rehabilitation",), ("Pain Medicine", "Interventional Spine"), "Board Certified"),
-    (6, ("Physical Medicine & Rehabilitation", "Pain Management"), (), "Board Certified"),
-    (2, ("Physical Medicine & Rehabilitation", "Sports Medicine"), (), "Board Certified"),
-    (0.7, ("Physical Medicine & Rehabilitation", "Spinal Cord Injury Medicine"), (), "Board Certified"),
-    (0.5, ("Physical Medicine & Rehabilitation", "Pediatric Rehabilitation Medicine"), (), "Board Certified"),
-    (15, ("Family Practice",), ("Sports Medicine", "Geriatric Medicine"), "Board Certified"),
-    (2.5, ("Family Practice", "Sports Medicine"), (), "Board Certified"),
-    (4, ("Orthopedic Surgery",), ("Sports Medicine", "Spine Surgery", "Hand Surgery"), "Board Certified"),
-    (1.5, ("Orthopedic Surgery", "Sports Medicine"), (), "Board Certified"),
-    (0.5, ("Orthopedic Surgery", "Hand Surgery"), (), "Board Certified"),
-    (1.5, ("Anesthesiology",), ("Pain Medicine",), "Board Certified"),
-    (3, ("Anesthesiology", "Pain Management"), (), "Board Certified"),
-    (0.5, ("Anesthesiology", "Pain Management", "Hospice & Palliative Medicine"), (), "Board Certified"),
-    (1, ("Pain Management",), (), "Board Certified"),
-    (3, ("Internal Medicine",), ("Rheumatology", "Pulmonary Medicine", "Cardiology"), "Board Certified"),
-    (0.5, ("Internal Medicine", "Rheumatology"), (), "Board Certified"),
-    (2.5, ("Chiropractor",), (), "certified"),
-    (0.4, ("Acupuncturist",), (), "certified"),
-    (1.5, ("Psychiatry",), ("Forensic Psychiatry", "Addiction Psychiatry", "Psychosomatic Medicine"),
-     "Board Certified"),
-    (1.5, ("Psychology",), (), "certified"),
-    (1, ("Neurology",), ("Clinical Neurophysiology", "Neuromuscular Medicine"), "Board Certified"),
-    (0.5, ("Neurology", "Pain Management"), (), "Board Certified"),
-    (0.7, ("Neurological Surgery",), (), "Board Certified"),
-    (0.4, ("Surgery", "Surgical Critical Care"), (), "Board Certified"),
-    (0.4, ("Plastic Surgery",), ("Hand Surgery",), "Board Certified"),
-    (0.8, ("Emergency Medicine",), (), "Board Certified"),
-    (0.5, ("Podiatrist",), (), "certified"),
-    (0.3, ("Rheumatology",), (), "Board Certified"),
-    (0.3, ("Dermatology",), (), "Board Certified"),
-    (0.3, ("Urology",), (), "Board Certified"),
+# (weight, specialties as the archive writes them, subspecialties a prose credential may add).
+_SPECIALTY_SETS: tuple[tuple[float, tuple[str, ...], tuple[str, ...]], ...] = (
+    (22, ("Preventive Medicine", "Occupational Medicine"), ("Medical Toxicology",)),
+    (3, ("Preventive Medicine", "Occupational Medicine", "Family Practice"), ()),
+    (2, ("Preventive Medicine", "Occupational Medicine", "Medical Toxicology"), ()),
+    (2, ("Occupational Medicine",), ("Addiction Medicine",)),
+    (1, ("Preventive Medicine",), ()),
+    (10, ("Physical Medicine & Rehabilitation",), ("Pain Medicine", "Interventional Spine")),
+    (6, ("Physical Medicine & Rehabilitation", "Pain Management"), ()),
+    (2, ("Physical Medicine & Rehabilitation", "Sports Medicine"), ()),
+    (0.7, ("Physical Medicine & Rehabilitation", "Spinal Cord Injury Medicine"), ()),
+    (0.5, ("Physical Medicine & Rehabilitation", "Pediatric Rehabilitation Medicine"), ()),
+    (15, ("Family Practice",), ("Sports Medicine", "Geriatric Medicine")),
+    (2.5, ("Family Practice", "Sports Medicine"), ()),
+    (4, ("Orthopedic Surgery",), ("Sports Medicine", "Spine Surgery", "Hand Surgery")),
+    (1.5, ("Orthopedic Surgery", "Sports Medicine"), ()),
+    (0.5, ("Orthopedic Surgery", "Hand Surgery"), ()),
+    (1.5, ("Anesthesiology",), ("Pain Medicine",)),
+    (3, ("Anesthesiology", "Pain Management"), ()),
+    (0.5, ("Anesthesiology", "Pain Management", "Hospice & Palliative Medicine"), ()),
+    (1, ("Pain Management",), ()),
+    (3, ("Internal Medicine",), ("Rheumatology", "Pulmonary Medicine", "Cardiology")),
+    (0.5, ("Internal Medicine", "Rheumatology"), ()),
+    (2.5, ("Chiropractor",), ()),
+    (0.4, ("Acupuncturist",), ()),
+    (1.5, ("Psychiatry",), ("Forensic Psychiatry", "Addiction Psychiatry", "Psychosomatic Medicine")),
+    (1.5, ("Psychology",), ()),
+    (1, ("Neurology",), ("Clinical Neurophysiology", "Neuromuscular Medicine")),
+    (0.5, ("Neurology", "Pain Management"), ()),
+    (0.7, ("Neurological Surgery",), ()),
+    (0.4, ("Surgery", "Surgical Critical Care"), ()),
+    (0.4, ("Plastic Surgery",), ("Hand Surgery",)),
+    (0.8, ("Emergency Medicine",), ()),
+    (0.5, ("Podiatrist",), ()),
+    (0.3, ("Rheumatology",), ()),
+    (0.3, ("Dermatology",), ()),
+    (0.3, ("Urology",), ()),
 )
-# How else a name is written; the record keeps the canonical one whichever appears.
-_SPECIALTY_SPELLINGS = {
-    "Physical Medicine & Rehabilitation": ("Physical Medicine and Rehabilitation",
-                                           "Physical Medicine Rehabilitation"),
-    "Hospice & Palliative Medicine": ("Hospice and Palliative Medicine",),
-    "Orthopedic Surgery": ("Orthopaedic Surgery",),
-    "Family Practice": ("Family Medicine",),
-    "Pain Management": ("Pain Medicine",),
+# Reviewers match the dispute now and then: a psychologist for psychotherapy.
+_MATCHED_SPECIALTIES = {
+    "psych": ((1, ("Psychiatry",), ()), (1, ("Psychology",), ())),
+    "chiro": ((1, ("Chiropractor",), ()),),
+    "surgery": ((1, ("Orthopedic Surgery",), ("Sports Medicine", "Spine Surgery")),),
 }
+# Other ways the archive writes a canonical name; the parse folds them back.
+_SPECIALTY_SPELLINGS = {
+    "Physical Medicine and Rehabilitation": ("Physical Medicine & Rehabilitation", "Physical Medicine & Rehabilitation",
+                                             "Physical Medicine and Rehabilitation"),
+    "Hospice and Palliative Medicine": ("Hospice & Palliative Medicine", "Hospice and Palliative Medicine"),
+    "Orthopedic Surgery": ("Orthopedic Surgery",) * 8 + ("Orthopaedic Surgery",),
+    "Family Practice": ("Family Practice",) * 12 + ("Family Medicine",),
+}
+# A prose credential says "certified in Chiropractic", not "in Chiropractor".
+_PROSE_SPELLINGS = {
+    "Physical Medicine and Rehabilitation": ("Physical Medicine Rehabilitation", "Physical Medicine & Rehabilitation",
+                                             "Physical Medicine and Rehabilitation"),
+    "Chiropractor": ("Chiropractic",), "Psychology": ("Clinical Psychology", "Psychology"),
+    "Acupuncturist": ("Acupuncture",), "Podiatrist": ("Podiatric Surgery", "Podiatry"),
+}
+_NOT_BOARDS = frozenset({"Chiropractor", "Psychology", "Acupuncturist", "Podiatrist"})
 
 
 @dataclass
 class _Reviewer:
     states: list[str]
-    specialties: list[str]      # as written
-    subspecialties: list[str]   # as written; only a prose credential can carry them
-    board: str
-    prose: bool
+    specialties: list[str]      # canonical
+    subspecialties: list[str]   # canonical; only a prose credential can carry them
 
 
 def _reviewer(rng: random.Random, *, theme: str, early: bool) -> _Reviewer:
     count = _weighted(rng, ((64, 1), (25, 2), (11, 3)))
     states: list[str] = []
     while len(states) < count:
-        table = _STATE_WEIGHTS if not states else _EXTRA_STATE_WEIGHTS
-        state = _weighted(rng, table)
+        state = _weighted(rng, _STATE_WEIGHTS if not states else _EXTRA_STATE_WEIGHTS)
         if state not in states:
             states.append(state)
     if len(states) > 1 and "California" in states and rng.random() < 0.3:
         states.remove("California")
         states.append("California")  # "Texas,New York,California"
-    # Reviewers match the dispute now and then: a psychologist for psychotherapy.
-    matched = {
-        "psych": ((3, ("Psychiatry",), (), "Board Certified"), (3, ("Psychology",), (), "certified")),
-        "chiro": ((1, ("Chiropractor",), (), "certified"),),
-        "surgery": ((1, ("Orthopedic Surgery",), ("Sports Medicine", "Spine Surgery"), "Board Certified"),),
-    }.get(theme)
-    if matched and rng.random() < 0.35:
-        _, specialties, subs, board = _weighted(rng, [(w, entry) for entry in matched for w in (entry[0],)])
-    else:
-        _, specialties, subs, board = _weighted(rng, [(entry[0], entry) for entry in _SPECIALTY_SETS])
-    prose = rng.random() < (0.35 if early else 0.06)
-    subspecialties: list[str] = []
-    if prose and subs and rng.random() < 0.5:
-        subspecialties = [rng.choice(subs)]
-    if prose and board == "Board Certified" and rng.random() < 0.05:
-        board = "Board Eligible"
-    written = [rng.choice(_SPECIALTY_SPELLINGS[name]) if name in _SPECIALTY_SPELLINGS and rng.random() < 0.15
-               else name for name in specialties]
-    return _Reviewer(states, written, subspecialties, board, prose)
+    matched = _MATCHED_SPECIALTIES.get(theme)
+    table = matched if matched and rng.random() < 0.35 else _SPECIALTY_SETS
+    _, written, subs = _weighted(rng, [(entry[0], entry) for entry in table])
+    # Only prose names a subspecialty, and prose is mostly the older layout.
+    chosen = [rng.choice(subs)] if subs and rng.random() < (0.2 if early else 0.03) else []
+    return _Reviewer(states, vocab.split_specialties(", ".join(written)),
+                     vocab.split_specialties(", ".join(chosen)))
 
 
 # -- patients and their injuries -------------------------------------------------------
@@ -218,7 +218,6 @@ class _Region:
     injections: tuple[str, ...]
     surgeries: tuple[str, ...]
     equipment: tuple[str, ...]
-    levels: tuple[str, ...] = ()
 
 
 _REGIONS: tuple[tuple[float, _Region], ...] = (
@@ -240,7 +239,6 @@ _REGIONS: tuple[tuple[float, _Region], ...] = (
          "L4-S1 decompression and fusion", "Right L4-5 microdiscectomy", "Spinal cord stimulator trial"),
         ("Lumbar support brace", "Lumbosacral orthosis", "Back support", "Orthopedic mattress",
          "Home traction unit", "Custom back heat therapy pad"),
-        ("L3-4", "L4-5", "L5-S1"),
     )),
     (18, _Region(
         "cervical", False, "cervical spine", "neck pain", "neck", "Neck and Upper Back",
@@ -256,7 +254,6 @@ _REGIONS: tuple[tuple[float, _Region], ...] = (
         ("Anterior cervical discectomy and fusion C5-6", "C5-6 and C6-7 anterior cervical discectomy and fusion",
          "Cervical disc replacement at C5-6", "Posterior cervical laminectomy C4-6"),
         ("Cervical pillow", "Cervical traction unit for home use", "Soft cervical collar"),
-        ("C4-5", "C5-6", "C6-7"),
     )),
     (16, _Region(
         "shoulder", True, "shoulder", "shoulder pain", "shoulder", "Shoulder",
@@ -594,153 +591,475 @@ _TOPICS: dict[str, _Topic] = {
          "there is no documented benefit from {drug}", "the medical necessity of {drug} is not explained"),
         ("the records document a clear indication for {drug} and benefit from its use",),
     ),
-    "imaging": _Topic(
-        "special studies", "imaging study",
+    # -- imaging -------------------------------------------------------------------
+    "imaging_spine": _Topic(
+        "special studies of the spine", "imaging study",
         (("region", "Special Studies", None), ("region", "Diagnostic Criteria", None),
          ("region", "Special Studies and Diagnostic and Treatment Considerations", None)),
-        ("MRI (magnetic resonance imaging)", "Radiography (x-rays)", "Indications for imaging"), None,
+        ("MRI (magnetic resonance imaging)", "Indications for imaging", "CT (computed tomography)"), None,
         ("unequivocal objective findings that identify specific nerve compromise on the neurologic examination "
          "are sufficient evidence to warrant imaging in patients who do not respond to treatment",
          "imaging is recommended when red flags are present or when surgery is being considered",
-         "routine imaging is not recommended in the absence of red flags or a significant change in symptoms",
-         "repeat imaging should be reserved for a significant change in symptoms or findings suggestive of "
-         "significant pathology"),
+         "repeat MRI is not routinely recommended and should be reserved for a significant change in symptoms "
+         "or findings suggestive of significant pathology",
+         "when the neurologic examination is less clear, further physiologic evidence of nerve dysfunction should "
+         "be obtained before ordering an imaging study"),
         ("there are no red flags or progressive neurologic deficits documented",
          "the injured worker has not completed a course of conservative care",
          "there is no documentation that surgery is being considered",
-         "a prior study was performed and there has been no significant change in symptoms",
+         "a prior MRI was performed and there has been no significant change in symptoms",
          "there is no evidence of specific nerve compromise on examination"),
         ("there are progressive neurologic deficits documented on serial examinations",
          "the injured worker has failed six weeks of conservative care and surgery is being considered",
          "there is documented weakness and a dermatomal sensory deficit"),
         acoem=True,
     ),
-    "testing": _Topic(
-        "electrodiagnostic and laboratory testing", "test",
+    "imaging_joint": _Topic(
+        "special studies", "imaging study",
+        (("region", "Special Studies", None), ("region", "Diagnostic Criteria", None),
+         ("region", "Initial Care", None)),
+        ("MRI (magnetic resonance imaging)", "Indications for imaging", "Arthrography", "Ultrasound, diagnostic"),
+        None,
+        ("for most patients, special studies are not needed unless a period of conservative care and observation "
+         "fails to improve symptoms",
+         "MRI is recommended for the evaluation of a suspected tear or internal derangement when conservative "
+         "care has failed and surgery is being considered",
+         "routine imaging is not recommended in the absence of red flags or a significant change in symptoms",
+         "imaging may be considered when physiologic evidence indicates tissue insult or to clarify anatomy "
+         "prior to an invasive procedure"),
+        ("there has been no trial of conservative care before imaging was requested",
+         "the examination does not suggest a tear or internal derangement",
+         "there is no documentation that surgery is being considered",
+         "a prior study was performed and there has been no significant change in symptoms"),
+        ("the examination suggests a full thickness tear and six weeks of conservative care have failed",
+         "there is mechanical locking and a positive provocative test on examination",
+         "surgery is being considered and the anatomy needs to be clarified"),
+        acoem=True,
+    ),
+    "xray": _Topic(
+        "radiography", "x-ray",
+        (("region", "Special Studies", None), ("region", "Initial Care", None), ("region", "Summary", None)),
+        ("Radiography (x-rays)", "X-Ray"), None,
+        ("radiographs are not recommended in the absence of red flags for serious pathology, even if the pain "
+         "has persisted for at least 6 weeks",
+         "plain films are recommended for patients with a history of significant trauma or suspected fracture",
+         "repeat radiographs are not recommended unless there has been a change in the clinical picture"),
+        ("there are no red flags for fracture, infection or tumor documented",
+         "radiographs were obtained at the time of injury and there has been no new trauma",
+         "the examination has not changed since the last set of films"),
+        ("the injured worker had a new fall with point tenderness over the bone",
+         "hardware placed at surgery needs to be evaluated for loosening"),
+        acoem=True,
+    ),
+    # -- testing -------------------------------------------------------------------
+    "emg": _Topic(
+        "electrodiagnostic testing", "electrodiagnostic study",
         (("chronic", "Electrodiagnostic testing (EMG/NCS)", None), ("region", "Special Studies", None),
-         ("chronic", "Drug testing", "43"), ("chronic", "Opioids, steps to avoid misuse/addiction", "94-95"),
-         ("general", "Independent Medical Examinations and Consultations", None)),
-        ("Electrodiagnostic studies (EDS)", "Urine drug testing (UDT)", "Functional capacity evaluation (FCE)",
-         "Polysomnography"), None,
+         ("region", "Diagnostic Criteria", None)),
+        ("Electrodiagnostic studies (EDS)", "EMGs (electromyography)", "Nerve conduction studies (NCS)"), None,
         ("electromyography may be useful to identify subtle focal neurologic dysfunction in patients with "
          "symptoms lasting more than three or four weeks",
-         "drug testing is recommended as an option to assess for the use or presence of illegal drugs",
-         "urine drug testing frequency should be based on the documented risk stratification",
-         "a functional capacity evaluation may be considered when case management is hampered by complex "
-         "issues such as prior unsuccessful return to work attempts"),
-        ("the injured worker is at low risk of aberrant behavior and had a consistent screen this year",
-         "radiculopathy is already clinically obvious", "there is no documentation of a planned return to work",
-         "the results would not change the treatment plan"),
-        ("the injured worker has new numbness in a non-dermatomal distribution that requires clarification",
-         "the injured worker is at moderate risk and takes opioids daily"),
+         "nerve conduction studies are not recommended for the lower extremities when the patient is presumed "
+         "to have symptoms on the basis of radiculopathy",
+         "electromyography is not necessary if radiculopathy is already clinically obvious"),
+        ("radiculopathy is already clinically obvious",
+         "there are no neurologic findings on examination to explain",
+         "the injured worker had electrodiagnostic testing last year and the findings have not changed",
+         "symptoms have been present for less than four weeks"),
+        ("the injured worker has numbness in a non-dermatomal distribution that requires clarification",
+         "there are new sensory findings and a peripheral neuropathy needs to be distinguished from "
+         "radiculopathy"),
     ),
-    "physical": _Topic(
+    "uds": _Topic(
+        "drug testing", "drug screen",
+        (("chronic", "Drug testing", "43"), ("chronic", "Opioids, steps to avoid misuse/addiction", "94-95"),
+         ("opioid", "3.3.4 Opioids for Chronic Pain and Chronic Opioid Treatment: Urine Drug Testing", None)),
+        ("Urine drug testing (UDT)",), "Pain (Chronic)",
+        ("drug testing is recommended as an option to assess for the use or presence of illegal drugs",
+         "urine drug testing frequency should be based on the documented risk stratification",
+         "patients at low risk of addiction or aberrant behavior should be tested within six months of "
+         "initiation of therapy and on a yearly basis thereafter"),
+        ("the injured worker is at low risk of aberrant behavior and had a consistent screen this year",
+         "the injured worker is not taking opioids",
+         "there is no documented risk stratification to support the frequency of testing"),
+        ("the injured worker takes opioids daily and has not been tested in over a year",
+         "the last screen was inconsistent with the prescribed medications"),
+    ),
+    "fce": _Topic(
+        "functional capacity evaluations", "evaluation",
+        (("general", "Independent Medical Examinations and Consultations", None),
+         ("general", "Work Activities", None), ("chronic", "Work conditioning, work hardening", "125")),
+        ("Functional capacity evaluation (FCE)", "Fitness for duty"), "Fitness for Duty",
+        ("a functional capacity evaluation may be considered when case management is hampered by complex "
+         "issues such as prior unsuccessful return to work attempts",
+         "functional capacity evaluations are not recommended as routine use as part of occupational "
+         "rehabilitation or screening",
+         "the injured worker should be close to or at maximum medical improvement before an evaluation"),
+        ("there is no documentation of prior unsuccessful return to work attempts",
+         "the injured worker is not at maximum medical improvement",
+         "there is no documentation of a specific job to return to"),
+        ("the injured worker is at maximum medical improvement and has failed two attempts to return to work",),
+    ),
+    "labs": _Topic(
+        "diagnostic testing", "test",
+        (("general", "Special Studies", None), ("chronic", "NSAIDs, specific drug list & adverse effects", "70"),
+         ("general", "Independent Medical Examinations and Consultations", None)),
+        ("Preoperative lab testing", "Polysomnography", "EEG (neurofeedback)", "Genetic testing for potential "
+         "opioid abuse", "Office visits"), "Pain (Chronic)",
+        ("laboratory testing is recommended when it is likely to change the management of the condition",
+         "periodic laboratory monitoring of a chemistry profile and complete blood count is recommended for "
+         "patients on long term NSAID therapy",
+         "genetic testing for potential opioid abuse is not recommended",
+         "polysomnography is recommended after at least six months of insomnia that is unresponsive to "
+         "behavioral intervention and sedative medications"),
+        ("there is no documented indication for this testing",
+         "the results would not change the treatment plan",
+         "there are no symptoms or examination findings that this test would clarify"),
+        ("the injured worker has been on NSAIDs for over a year with no laboratory monitoring",
+         "there are new symptoms that require this testing to guide treatment"),
+    ),
+    # -- physical medicine ----------------------------------------------------------
+    "pt": _Topic(
         "physical medicine", "therapy",
-        (("chronic", "Physical medicine treatment", "98-99"), ("chronic", "Manual therapy & manipulation", "58-59"),
-         ("chronic", "Aquatic therapy", "22"), ("postsurgical", None, None), ("acupuncture", None, None),
-         ("chronic", "Massage therapy", "60"), ("chronic", "Work conditioning, work hardening", "125")),
-        ("Physical therapy", "Physical medicine treatment", "Manipulation", "Acupuncture"), None,
-        ("physical medicine is recommended for 9 to 10 visits over 8 weeks for myalgia and myositis",
+        (("chronic", "Physical medicine treatment", "98-99"), ("region", "Physical Methods", None),
+         ("region", "Initial Care", None)),
+        ("Physical therapy", "Physical medicine treatment", "Physical/Occupational therapy"), None,
+        ("physical medicine is recommended for 9 to 10 visits over 8 weeks for myalgia and myositis and 8 to "
+         "10 visits over 4 weeks for neuralgia, neuritis, and radiculitis",
          "the guidelines allow for fading of treatment frequency plus active self-directed home physical "
          "medicine",
-         "acupuncture is used as an option when pain medication is reduced or not tolerated, and the time to "
-         "produce functional improvement is 3 to 6 treatments",
-         "manual therapy and manipulation are recommended for chronic pain caused by musculoskeletal "
-         "conditions, with a trial of 6 visits over 2 weeks",
-         "aquatic therapy is recommended as an optional form of exercise therapy where reduced weight bearing "
-         "is desirable"),
+         "active therapy is recommended for restoring flexibility, strength, endurance, function, range of "
+         "motion, and can alleviate discomfort",
+         "continued therapy is contingent upon objective functional improvement from the treatment already "
+         "given"),
         ("the injured worker has already completed {n} sessions without documented functional improvement",
          "the number of sessions requested exceeds the guideline recommendation",
          "there is no reason given why the injured worker cannot continue with a home exercise program",
          "multiple physical modalities being performed at the same time is not supported"),
-        ("the injured worker has not had this treatment before and has a new flare of symptoms",
+        ("the injured worker has not had therapy for this injury and has documented deficits in strength and "
+         "range of motion",
          "the prior course produced objective improvement in range of motion and function"),
     ),
-    "injection": _Topic(
-        "injections", "injection",
-        (("chronic", "Epidural steroid injections (ESIs)", "46"), ("region", "Physical Methods", None),
-         ("chronic", "Facet joint intra-articular injections", None), ("chronic", "Trigger point injections", "122"),
-         ("region", "Initial Care", None), ("region", "Summary", None)),
-        ("Epidural steroid injections (ESIs)", "Facet joint diagnostic blocks", "Hyaluronic acid injections",
-         "Corticosteroid injections", "Platelet-rich plasma (PRP)"), None,
+    "postop_pt": _Topic(
+        "postsurgical physical medicine", "therapy",
+        (("postsurgical", None, None), ("postsurgical", "General", None)),
+        ("Physical therapy", "Postsurgical treatment"), None,
+        ("the initial course of postsurgical therapy is one half of the number of visits specified in the "
+         "general course of therapy for the specific surgery",
+         "postsurgical physical medicine is supported when the associated surgery is medically necessary",
+         "with documentation of functional improvement, a subsequent course of therapy may be prescribed within "
+         "the postsurgical treatment period"),
+        ("the associated surgical procedure has not been found medically necessary",
+         "the number of sessions requested exceeds the initial course the guidelines allow"),
+        ("the associated surgical procedure has been found medically necessary and the number of sessions "
+         "is within the initial course",),
+    ),
+    "acupuncture": _Topic(
+        "acupuncture", "acupuncture",
+        (("acupuncture", None, None),),
+        ("Acupuncture",), "Pain (Chronic)",
+        ("acupuncture is used as an option when pain medication is reduced or not tolerated, and may be used "
+         "as an adjunct to physical rehabilitation",
+         "the time to produce functional improvement is 3 to 6 treatments, and acupuncture treatments may be "
+         "extended if functional improvement is documented",
+         "the optimum duration of acupuncture is 1 to 2 months"),
+        ("the injured worker has completed {n} acupuncture sessions without documented functional improvement",
+         "the number of sessions requested exceeds the initial trial of 3 to 6 treatments",
+         "there is no indication that pain medication is being reduced or not tolerated"),
+        ("this is an initial trial of acupuncture within the recommended number of treatments",
+         "the prior sessions allowed a documented reduction in medication use and improved sitting tolerance"),
+    ),
+    "chiro": _Topic(
+        "manual therapy and manipulation", "treatment",
+        (("chronic", "Manual therapy & manipulation", "58-59"), ("region", "Physical Methods", None)),
+        ("Manipulation", "Chiropractic guidelines"), None,
+        ("manual therapy and manipulation are recommended for chronic pain caused by musculoskeletal conditions",
+         "a trial of 6 visits over 2 weeks is recommended, with evidence of objective functional improvement "
+         "allowing up to 18 visits over 6 to 8 weeks",
+         "elective or maintenance care is not medically necessary",
+         "manipulation is not recommended for the knee, the ankle and foot, carpal tunnel syndrome, or the "
+         "forearm, wrist and hand"),
+        ("the injured worker has completed {n} chiropractic visits without documented functional improvement",
+         "the number of visits requested exceeds the initial trial",
+         "this is maintenance care, which is not medically necessary"),
+        ("this is an initial trial of manipulation within the recommended number of visits",
+         "the prior visits produced objective improvement in range of motion and a return to full duty"),
+    ),
+    "aquatic": _Topic(
+        "aquatic therapy", "therapy",
+        (("chronic", "Aquatic therapy", "22"), ("chronic", "Physical medicine treatment", "98-99")),
+        ("Aquatic therapy",), None,
+        ("aquatic therapy is recommended as an optional form of exercise therapy where reduced weight bearing "
+         "is desirable, for example extreme obesity",
+         "the number of aquatic therapy sessions follows the physical medicine guidelines"),
+        ("there is no documentation of a need for reduced weight bearing",
+         "the number of sessions requested exceeds the guideline recommendation"),
+        ("the injured worker is morbidly obese and cannot tolerate land based therapy",),
+    ),
+    "massage": _Topic(
+        "massage therapy", "therapy",
+        (("chronic", "Massage therapy", "60"), ("chronic", "Physical medicine treatment", "98-99")),
+        ("Massage", "Myofascial release"), None,
+        ("massage therapy is recommended as an option in conjunction with other recommended treatment such as "
+         "exercise, and it should be limited to 4 to 6 visits in most cases",
+         "massage is a passive intervention and treatment dependence should be avoided"),
+        ("massage is not being used as an adjunct to an active exercise program",
+         "the number of sessions requested exceeds the 4 to 6 visits the guidelines recommend"),
+        ("massage is requested as an adjunct to an active exercise program for a limited number of visits",),
+    ),
+    "modalities": _Topic(
+        "passive modalities", "modality",
+        (("region", "Physical Methods", None), ("chronic", "Ultrasound, therapeutic", "123"),
+         ("chronic", "Physical medicine treatment", "98-99")),
+        ("Infrared therapy (IR)", "Ultrasound, therapeutic", "Electrical stimulation"), None,
+        ("passive physical modalities such as infrared heat, ultrasound and electrical stimulation have no "
+         "proven efficacy in treating acute or chronic pain",
+         "therapeutic ultrasound is not recommended",
+         "passive modalities may be used sparingly in the initial phase of care with active therapy"),
+        ("the request is for passive treatment without an active therapy program",
+         "the injured worker is well beyond the initial phase of care"),
+        ("the modality is requested for a short period in the initial phase of care along with active therapy",),
+    ),
+    "work_hardening": _Topic(
+        "work conditioning and work hardening", "program",
+        (("chronic", "Work conditioning, work hardening", "125"),),
+        ("Work conditioning (WC)", "Work hardening"), "Fitness for Duty",
+        ("work hardening requires a defined return to work goal agreed to by the employer and employee",
+         "the worker must be no more than 2 years past the date of injury to enter a work hardening program",
+         "a functional capacity evaluation showing consistent results with maximal effort is required"),
+        ("there is no documented return to work goal agreed to by the employer",
+         "the injured worker is more than 2 years past the date of injury",
+         "there is no functional capacity evaluation in the records"),
+        ("there is a job offer with a defined return to work goal and a valid functional capacity evaluation",),
+    ),
+    # -- injections ------------------------------------------------------------------
+    "esi": _Topic(
+        "epidural steroid injections", "injection",
+        (("chronic", "Epidural steroid injections (ESIs)", "46"), ("region", "Physical Methods", None)),
+        ("Epidural steroid injections (ESIs)",), None,
         ("radiculopathy must be documented by physical examination and corroborated by imaging studies and/or "
          "electrodiagnostic testing",
          "repeat blocks should be based on continued objective documented pain and functional improvement, "
-         "including at least 50% pain relief for six to eight weeks",
-         "facet joint injections are limited to patients with low back pain that is non-radicular",
-         "trigger point injections are recommended only for myofascial pain syndrome with circumscribed "
-         "trigger points and a twitch response",
-         "hyaluronic acid injections are recommended for severe osteoarthritis that has not responded to "
-         "conservative treatment"),
+         "including at least 50% pain relief with an associated reduction of medication use for six to eight "
+         "weeks",
+         "the injured worker must be initially unresponsive to conservative treatment",
+         "no more than two nerve root levels should be injected using transforaminal blocks"),
         ("radiculopathy is not corroborated by imaging or electrodiagnostic studies",
          "there was less than 50% relief from the prior injection",
-         "there are no trigger points with a twitch response documented",
-         "the injured worker has radicular findings, which is an exclusion for this procedure"),
+         "there are no radicular findings on examination",
+         "the request exceeds two nerve root levels"),
         ("radiculopathy is documented on examination and corroborated by MRI",
          "the prior injection gave more than 50% relief for eight weeks and reduced medication use"),
     ),
-    "surgery": _Topic(
-        "surgical considerations", "procedure",
-        (("region", "Surgical Considerations", None), ("region", "Summary", None),
-         ("chronic", "Spinal cord stimulators (SCS)", "105-107")),
-        ("Indications for surgery", "Discectomy/laminectomy", "Fusion (spinal)", "Arthroscopic surgery",
-         "Carpal tunnel release surgery (CTR)"), None,
+    "facet": _Topic(
+        "facet joint procedures", "procedure",
+        (("chronic", "Facet joint intra-articular injections", None), ("region", "Physical Methods", None),
+         ("region", "Summary", None)),
+        ("Facet joint diagnostic blocks (injections)", "Facet joint radiofrequency neurotomy",
+         "Facet joint intra-articular injections (therapeutic blocks)"), None,
+        ("facet joint injections are limited to patients with pain that is non-radicular and at no more than "
+         "two levels bilaterally",
+         "one set of diagnostic medial branch blocks is required with a response of at least 70% before "
+         "radiofrequency neurotomy",
+         "invasive techniques such as facet joint injections are of questionable merit"),
+        ("the injured worker has radicular findings, which is an exclusion for this procedure",
+         "there is no documentation of a successful diagnostic medial branch block",
+         "the request exceeds two levels"),
+        ("the pain is non-radicular, there is facet tenderness, and conservative care has failed",
+         "diagnostic medial branch blocks gave more than 70% relief"),
+    ),
+    "tpi": _Topic(
+        "trigger point injections", "injection",
+        (("chronic", "Trigger point injections", "122"),),
+        ("Trigger point injections",), "Pain (Chronic)",
+        ("trigger point injections are recommended only for myofascial pain syndrome with circumscribed "
+         "trigger points with evidence upon palpation of a twitch response as well as referred pain",
+         "repeat injections require greater than 50% pain relief for six weeks with documented functional "
+         "improvement",
+         "trigger point injections are not recommended for radicular pain"),
+        ("there are no trigger points with a twitch response documented",
+         "the injured worker has radicular pain",
+         "there was no documented relief from prior injections"),
+        ("circumscribed trigger points with a twitch response and referred pain are documented",),
+    ),
+    "joint_injection": _Topic(
+        "corticosteroid injections", "injection",
+        (("region", "Initial Care", None), ("region", "Summary", None), ("region", "Physical Methods", None)),
+        ("Steroid injections", "Corticosteroid injections", "Injections"), None,
+        ("two or three subacromial injections of local anesthetic and cortisone preparation over an extended "
+         "period are recommended as part of an exercise rehabilitation program",
+         "corticosteroid injections are recommended for short term relief when conservative treatment has "
+         "failed",
+         "invasive techniques have limited proven value"),
+        ("there is no documentation of an exercise rehabilitation program",
+         "the prior injection did not provide lasting relief",
+         "the injured worker has had three injections in the past year"),
+        ("the injured worker has failed six weeks of therapy and anti-inflammatory medication",
+         "this is the first injection and is part of an exercise program"),
+    ),
+    "hyaluronic": _Topic(
+        "hyaluronic acid injections", "injection",
+        (("region", "Summary", None),),
+        ("Hyaluronic acid injections",), None,
+        ("hyaluronic acid injections are recommended as an option for severe osteoarthritis in patients who "
+         "have not responded adequately to conservative treatment",
+         "repeat injections may be reasonable with documented significant improvement for six months or more"),
+        ("there is no radiographic evidence of severe osteoarthritis",
+         "the injured worker has not failed corticosteroid injections",
+         "the prior series did not give six months of relief"),
+        ("radiographs show severe osteoarthritis and steroid injections and therapy have failed",),
+    ),
+    "prp": _Topic(
+        "platelet rich plasma injections", "injection",
+        (("region", "Initial Care", None),),
+        ("Platelet-rich plasma (PRP)",), None,
+        ("platelet rich plasma injections are under study and are not recommended outside of a research setting",
+         "the evidence for platelet rich plasma remains limited"),
+        ("the requested procedure is not recommended by the guidelines",
+         "the injured worker has not completed conservative care"),
+        ("the injured worker has failed all other treatment for twelve months and surgery is the alternative",),
+    ),
+    # -- surgery ---------------------------------------------------------------------
+    "surgery_spine": _Topic(
+        "surgical considerations for the spine", "procedure",
+        (("region", "Surgical Considerations", None), ("region", "Summary", None)),
+        ("Discectomy/laminectomy", "Fusion (spinal)", "Indications for surgery", "Discectomy-laminectomy-"
+         "laminoplasty"), None,
         ("surgical consultation is indicated for patients who have clear clinical, imaging and "
          "electrophysiologic evidence of a lesion that has been shown to benefit from surgical repair",
-         "surgery is indicated when there is activity limitation for more than three months and failure of "
-         "exercise programs",
          "spinal fusion is not recommended in the absence of fracture, dislocation, or instability",
+         "a psychological screen is recommended before spinal surgery"),
+        ("there is no imaging evidence of a lesion that correlates with the examination",
+         "there is no documented instability on flexion and extension films",
+         "a psychological screening has not been performed",
+         "the injured worker has not completed a course of conservative care"),
+        ("there is progressive weakness and imaging confirms compression of the nerve root",
+         "flexion and extension films show instability at the requested level"),
+        acoem=True,
+    ),
+    "surgery_joint": _Topic(
+        "surgical considerations", "procedure",
+        (("region", "Surgical Considerations", None), ("region", "Summary", None)),
+        ("Indications for surgery", "Arthroscopic surgery", "Surgery for rotator cuff repair",
+         "Carpal tunnel release surgery (CTR)", "Meniscectomy"), None,
+        ("surgery is indicated when there is activity limitation for more than three months and failure of "
+         "exercise programs",
+         "referral for surgical consultation may be indicated for patients who have clear clinical and imaging "
+         "evidence of a lesion that has been shown to benefit from surgical repair",
          "the guidelines require failure of conservative care, including injection, before surgery is "
          "considered"),
-        ("there is no imaging evidence of a lesion that would benefit from surgery",
-         "the injured worker has not completed a course of conservative care",
-         "there is no documented instability on flexion and extension films",
-         "a psychological screening has not been performed"),
+        ("the injured worker has not completed a course of conservative care, including injection",
+         "the imaging findings do not correlate with the examination",
+         "there is no documentation of activity limitation for more than three months"),
         ("the MRI shows a full thickness tear that correlates with the examination",
          "the injured worker has failed six months of conservative care, including injections",
-         "there is progressive weakness and imaging confirms compression of the nerve root"),
+         "electrodiagnostic testing confirms moderate compression and conservative care has failed"),
         acoem=True,
+    ),
+    "scs": _Topic(
+        "spinal cord stimulators", "procedure",
+        (("chronic", "Spinal cord stimulators (SCS)", "105-107"), ("chronic", "Psychological evaluations, IDDS & "
+                                                                    "SCS", "101")),
+        ("Spinal cord stimulators (SCS)",), "Pain (Chronic)",
+        ("spinal cord stimulators are recommended only for selected patients in cases when less invasive "
+         "procedures have failed or are contraindicated",
+         "a psychological evaluation is required before a spinal cord stimulator trial"),
+        ("there is no psychological clearance in the records",
+         "less invasive procedures have not been tried"),
+        ("the injured worker has failed back surgery syndrome, has failed less invasive treatment and has "
+         "psychological clearance",),
     ),
     "associated": _Topic(
         "perioperative services", "service",
         (("postsurgical", None, None), ("region", "Surgical Considerations", None), ("general", None, None)),
-        ("Continuous-flow cryotherapy", "Postoperative abduction pillow sling", "Preoperative testing, general",
-         "Surgical assistant", "Hospital length of stay (LOS)"), None,
+        ("Surgical assistant", "Hospital length of stay (LOS)", "Postoperative abduction pillow sling",
+         "Walking aids (canes, crutches, braces, orthoses, & walkers)", "Bone growth stimulators (BGS)"), None,
         ("this service is supported only when the associated surgical procedure is medically necessary",
-         "continuous flow cryotherapy is recommended as an option after surgery for up to 7 days",
-         "preoperative testing is guided by the patient's clinical history, comorbidities, and physical "
-         "examination findings"),
+         "the guidelines support postoperative equipment that is appropriate to the surgery performed",
+         "the recommended hospital length of stay depends on the surgery performed"),
         ("the associated surgical procedure has not been found medically necessary",
-         "the duration requested exceeds the guideline recommendation",
-         "there are no comorbidities documented that would require this testing"),
+         "the duration requested exceeds the guideline recommendation"),
         ("the associated surgical procedure has been found medically necessary",),
     ),
-    "equipment": _Topic(
-        "durable medical equipment", "equipment",
-        (("region", "Physical Methods", None), ("region", "Initial Care", None),
-         ("chronic", "TENS, chronic pain (transcutaneous electrical nerve stimulation)", "114-116"),
-         ("chronic", "Interferential Current Stimulation (ICS)", "118-120"), ("chronic", "H-wave stimulation", "117")),
-        ("Durable medical equipment (DME)", "Lumbar supports", "Cervical pillow", "TENS (transcutaneous electrical "
-         "nerve stimulation)", "Orthoses"), None,
-        ("durable medical equipment is recommended if there is a medical need and the device is appropriate for "
-         "use in the home",
-         "lumbar supports have not been shown to have any lasting benefit beyond the acute phase of symptom "
-         "relief",
-         "a one month home based trial of TENS may be considered as a non-invasive option if used as an "
-         "adjunct to a program of evidence based functional restoration",
-         "at home local applications of heat or cold are as effective as those performed by therapists"),
-        ("there is no documentation of a successful one month trial",
-         "the injured worker is well beyond the acute phase of symptom relief",
-         "there is no documentation of how the equipment would improve function"),
-        ("a one month trial produced a documented reduction in pain and medication use",
-         "the injured worker has documented instability and the device is recommended after surgery"),
+    "preop": _Topic(
+        "preoperative testing", "service",
+        (("general", None, None), ("region", "Surgical Considerations", None)),
+        ("Preoperative testing, general", "Preoperative lab testing", "Preoperative electrocardiogram (ECG)"),
+        "Low Back",
+        ("preoperative testing is guided by the patient's clinical history, comorbidities, and physical "
+         "examination findings",
+         "preoperative testing is supported when the associated surgery is medically necessary",
+         "an electrocardiogram is recommended for patients undergoing high risk surgery or with cardiac risk "
+         "factors"),
+        ("the associated surgical procedure has not been found medically necessary",
+         "there are no comorbidities documented that would require this testing"),
+        ("the associated surgical procedure has been found medically necessary and the injured worker has "
+         "hypertension and diabetes",),
     ),
+    "cold": _Topic(
+        "cold therapy", "equipment",
+        (("region", "Initial Care", None), ("region", "Physical Methods", None), ("postsurgical", None, None)),
+        ("Continuous-flow cryotherapy", "Cold/heat packs", "Cold compression therapy"), None,
+        ("continuous flow cryotherapy is recommended as an option after surgery for up to 7 days",
+         "at home local applications of heat or cold are as effective as those performed by therapists",
+         "cold compression therapy is not recommended"),
+        ("the rental period exceeds the 7 days the guidelines support",
+         "simple ice packs would be as effective", "the associated surgery has not been found medically necessary"),
+        ("the associated surgery has been found medically necessary and the rental is for 7 days",),
+    ),
+    # -- equipment -------------------------------------------------------------------
+    "tens": _Topic(
+        "electrical stimulation units", "unit",
+        (("chronic", "TENS, chronic pain (transcutaneous electrical nerve stimulation)", "114-116"),
+         ("chronic", "Interferential Current Stimulation (ICS)", "118-120"), ("chronic", "H-wave stimulation", "117")),
+        ("TENS (transcutaneous electrical nerve stimulation)", "Interferential current stimulation (ICS)",
+         "H-wave stimulation (HWT)"), "Pain (Chronic)",
+        ("a one month home based trial of TENS may be considered as a non-invasive option if used as an "
+         "adjunct to a program of evidence based functional restoration",
+         "interferential current stimulation is not recommended as an isolated intervention",
+         "H-wave stimulation is not recommended as an isolated intervention, but a one month trial may be "
+         "considered after failure of TENS"),
+        ("there is no documentation of a successful one month trial",
+         "the unit would not be used as an adjunct to functional restoration",
+         "there is no documentation of how often the unit was used or of its outcome"),
+        ("a one month trial produced a documented reduction in pain and medication use",),
+    ),
+    "brace": _Topic(
+        "braces and supports", "equipment",
+        (("region", "Physical Methods", None), ("region", "Initial Care", None)),
+        ("Lumbar supports", "Knee brace", "Splints", "Orthoses"), None,
+        ("lumbar supports have not been shown to have any lasting benefit beyond the acute phase of symptom "
+         "relief",
+         "a brace can be used for patellar instability, anterior cruciate ligament tear, or medial collateral "
+         "ligament instability",
+         "splinting is recommended as a first line conservative treatment for carpal tunnel syndrome"),
+        ("the injured worker is well beyond the acute phase of symptom relief",
+         "there is no documented instability", "there is no documentation of how the brace would improve function"),
+        ("the injured worker has documented ligamentous instability on examination",
+         "the brace is needed after the authorized surgery"),
+    ),
+    "dme": _Topic(
+        "durable medical equipment", "equipment",
+        (("region", "Initial Care", None), ("general", None, None)),
+        ("Durable medical equipment (DME)", "Cervical pillow", "Mattress selection", "Walking aids (canes, "
+         "crutches, braces, orthoses, & walkers)"), None,
+        ("durable medical equipment is recommended if there is a medical need and the device is appropriate for "
+         "use in the home and could withstand repeated use",
+         "the guidelines do not recommend equipment that is primarily for convenience",
+         "there are no high quality studies to support the purchase of any type of specialized mattress or "
+         "pillow"),
+        ("there is no documented medical need for the equipment",
+         "the equipment is primarily for convenience", "the injured worker ambulates without an assistive device"),
+        ("the injured worker has documented gait instability and falls",
+         "the equipment is needed for safe function at home after surgery"),
+    ),
+    # -- psychological and other services ----------------------------------------------
     "psych": _Topic(
         "psychological treatment", "psychological service",
         (("chronic", "Psychological treatment", "101-102"), ("chronic", "Behavioral interventions", "23"),
-         ("chronic", "Biofeedback", "24-25"), ("stress", None, None), ("chronic", "Psychological evaluations", "100-101")),
-        ("Cognitive therapy for depression", "Psychotherapy guidelines", "Psychological evaluations",
-         "Office visits"), "Mental Illness & Stress",
+         ("stress", None, None), ("chronic", "Psychological evaluations", "100-101")),
+        ("Cognitive therapy for depression", "Psychotherapy guidelines", "Psychological evaluations"),
+        "Mental Illness & Stress",
         ("psychological treatment is recommended for appropriately identified patients during treatment for "
          "chronic pain",
          "an initial trial of 3 to 4 psychotherapy visits over 2 weeks is recommended, with up to 10 visits "
@@ -753,26 +1072,72 @@ _TOPICS: dict[str, _Topic] = {
          "treatment",
          "the prior sessions produced measurable improvement on the Beck Depression Inventory"),
     ),
-    "program": _Topic(
-        "chronic pain programs and office visits", "service",
-        (("chronic", "Functional restoration programs (FRPs)", "49"), ("chronic", "Chronic pain programs", "30-34"),
-         ("chronic", "Home health services", "51"), ("general", "Independent Medical Examinations and "
-                                                    "Consultations", None)),
-        ("Functional restoration programs (FRPs)", "Office visits", "Home health services",
-         "Gym memberships", "Transportation (to & from appointments)"), None,
+    "biofeedback": _Topic(
+        "biofeedback", "treatment",
+        (("chronic", "Biofeedback", "24-25"),),
+        ("Biofeedback",), "Pain (Chronic)",
+        ("biofeedback is not recommended as a stand alone treatment, but is recommended as an option in a "
+         "cognitive behavioral therapy program",
+         "an initial trial of 3 to 4 psychotherapy visits over 2 weeks is recommended"),
+        ("biofeedback is requested as a stand alone treatment",
+         "the number of sessions requested exceeds an initial trial"),
+        ("biofeedback is part of an authorized cognitive behavioral therapy program",),
+    ),
+    "frp": _Topic(
+        "functional restoration programs", "program",
+        (("chronic", "Functional restoration programs (FRPs)", "49"), ("chronic", "Chronic pain programs", "30-34")),
+        ("Functional restoration programs (FRPs)", "Chronic pain programs"), "Pain (Chronic)",
         ("functional restoration programs are recommended where there is access to programs with proven "
          "successful outcomes for patients with conditions that put them at risk of delayed recovery",
-         "home health services are recommended only for otherwise recommended medical treatment for patients "
-         "who are homebound",
+         "an adequate and thorough evaluation, including baseline functional testing, must be made before "
+         "entering a program",
+         "treatment is not suggested for longer than 2 weeks without evidence of demonstrated efficacy"),
+        ("an adequate and thorough evaluation has not been made, including baseline functional testing",
+         "there is no documentation of a negative predictor assessment",
+         "the injured worker is a candidate for surgery, which is an exclusion"),
+        ("the injured worker has failed all other treatment options and is motivated to change",),
+    ),
+    "home_health": _Topic(
+        "home health services", "service",
+        (("chronic", "Home health services", "51"),),
+        ("Home health services",), "Pain (Chronic)",
+        ("home health services are recommended only for otherwise recommended medical treatment for patients "
+         "who are homebound, generally up to no more than 35 hours per week",
+         "medical treatment does not include homemaker services like shopping, cleaning, and laundry"),
+        ("the injured worker is not homebound",
+         "the services requested are homemaker services rather than medical treatment"),
+        ("the injured worker is homebound after surgery and requires skilled wound care",),
+    ),
+    "consult": _Topic(
+        "consultations and office visits", "consultation",
+        (("general", "Independent Medical Examinations and Consultations", None),
+         ("chronic", "Office visits", None), ("region", "Summary", None)),
+        ("Office visits", "Evaluation and management (E&M)"), "Pain (Chronic)",
+        ("a referral may be appropriate if the practitioner is uncomfortable with the line of inquiry, with "
+         "treating a particular cause of delayed recovery, or has difficulty obtaining information",
          "office visits are determined to be medically necessary based upon a review of the patient's "
          "concerns, signs and symptoms, clinical stability, and reasonable physician judgment",
-         "a referral may be appropriate if the practitioner is uncomfortable with the line of inquiry"),
-        ("an adequate and thorough evaluation has not been made, including baseline functional testing",
-         "the injured worker is not homebound",
-         "there is no documentation of a negative predictor assessment",
-         "the specific reason for the consultation is not documented"),
-        ("the injured worker has failed all other treatment options and is motivated to change",
-         "the consultation is needed to address a question outside the treating physician's specialty"),
+         "the need for a clinical office visit with a health care provider is individualized"),
+        ("the specific reason for the consultation is not documented",
+         "the treating physician is managing the condition and no specialist question is raised",
+         "the injured worker is not a surgical candidate"),
+        ("the consultation is needed to address a question outside the treating physician's specialty",
+         "the injured worker takes opioids and requires regular follow-up visits"),
+    ),
+    "program_other": _Topic(
+        "this service", "service",
+        (("general", None, None), ("chronic", "Exercise", "46-47")),
+        ("Gym memberships", "Transportation (to & from appointments)", "Lifestyle (diet & exercise) "
+         "modifications", "Detoxification"), "Low Back",
+        ("gym memberships are not recommended as a medical prescription unless a home exercise program has not "
+         "been effective and there is a need for equipment",
+         "transportation to appointments is recommended for patients with disabilities preventing them from "
+         "self transport",
+         "treatment should be directed by a medical professional with a defined goal"),
+        ("there is no documentation that a home exercise program has been ineffective",
+         "there is no disability documented that would prevent self transport",
+         "the service is not medical treatment"),
+        ("the injured worker cannot drive because of the injury and has no other transportation",),
     ),
 }
 
@@ -871,12 +1236,12 @@ class _Request:
     topic: str
     kind: str                    # the generator's own category, for proportions
     drug: str = ""               # how a rationale names it ("Norco", "the requested imaging")
-    sessions: int = 0            # therapy visits asked for, for partial certifications
+    name: str = ""               # a medication's name, for drug-information citations
     partial: str = ""            # the heading sentence of a partial certification ("" if none)
     authorized: str = ""
 
 
-def _medication_request(rng: random.Random, region: _Region) -> _Request:
+def _medication_request(rng: random.Random) -> _Request:
     _, name, topic, strengths, quantities, form = _weighted(rng, [(m[0], m) for m in _MEDICATIONS])
     if name == "compound":
         base = rng.choice(_COMPOUNDS)
@@ -912,10 +1277,11 @@ def _medication_request(rng: random.Random, region: _Region) -> _Request:
         request = f"{named} Qty {quantity}"
     else:
         request = f"{named} {quantity} tablets"
-    return _Request(request, topic, "medication", name if rng.random() < 0.7 else "the requested medication")
+    return _Request(request, topic, "medication", name if rng.random() < 0.7 else "the requested medication",
+                    name=name)
 
 
-def _partial_medication(rng: random.Random, region: _Region) -> _Request | None:
+def _partial_medication(rng: random.Random) -> _Request | None:
     _, name, topic, strengths, quantities, form = _weighted(rng, [(m[0], m) for m in _MEDICATIONS])
     if name == "compound" or not quantities or form:
         return None
@@ -924,9 +1290,15 @@ def _partial_medication(rng: random.Random, region: _Region) -> _Request | None:
     whole = rng.choice((60, 90, 120, 180))
     allowed = rng.randint(whole // 4, whole * 3 // 4)
     remaining = f"{named} #{whole - allowed}"
-    partial = (f"{named} #{whole} was the original request. {named} #{allowed} was authorized by the Claims "
-               f"Administrator. The remaining IMR eligible portion of the original request, {remaining} is")
-    return _Request(remaining, topic, "medication", name, partial=partial, authorized=f"{named} #{allowed}")
+    authorized = f"{named} #{allowed}"
+    if rng.random() < 0.75:
+        partial = (f"{named} #{whole} was the original request. {authorized} was authorized by the Claims "
+                   f"Administrator. The remaining IMR eligible portion of the original request, {remaining} is")
+    else:
+        remaining = f"{named} #{whole}"
+        partial = (f"{remaining} was the original request. The Claims Administrator authorized {authorized}, "
+                   f"leaving the original request IMR eligible. The original request, {remaining} is")
+    return _Request(remaining, topic, "medication", name, name=name, partial=partial, authorized=authorized)
 
 
 _FREQUENCIES = (
@@ -959,7 +1331,7 @@ def _therapy_request(rng: random.Random, region: _Region, side: str) -> _Request
         request = f"{_cap(_number_word(sessions))} sessions of {therapy.lower()} {site}"
     else:
         request = f"Continue {therapy.lower()} {frequency}"
-    return _Request(request, topic, "physical medicine", "the requested therapy", sessions=sessions)
+    return _Request(request, topic, "physical medicine", "the requested therapy")
 
 
 def _partial_therapy(rng: random.Random, region: _Region, side: str) -> _Request:
@@ -968,20 +1340,22 @@ def _partial_therapy(rng: random.Random, region: _Region, side: str) -> _Request
     whole = rng.choice((8, 10, 12, 18, 24))
     allowed = rng.choice([n for n in (2, 3, 4, 6) if n < whole])
     words = rng.random() < 0.4
+    shape = rng.choice(("{therapy} {site} {count} sessions", "{therapy} {count} sessions",
+                        "{therapy} {site} x {count}"))
+
     def sessions(n: int) -> str:
-        count = _number_word(n) if words else str(n)
-        return rng.choice((f"{therapy} {site} {count} sessions", f"{therapy} {count} sessions"))
+        return _fill(shape, therapy=therapy, site=site, count=_number_word(n) if words else str(n))
     remaining = sessions(whole - allowed)
     authorized = sessions(allowed)
-    if rng.random() < 0.8:
+    if rng.random() < 0.7:
         partial = (f"{sessions(whole)} was the original request. {authorized} was authorized by the Claims "
                    f"Administrator. The remaining IMR eligible portion of the original request, {remaining} is")
     else:
         remaining = sessions(whole)
         partial = (f"{remaining} was the original request. The Claims Administrator authorized {authorized}, "
                    f"leaving the original request IMR eligible. The original request, {remaining} is")
-    return _Request(remaining, topic, "physical medicine", "the requested therapy", sessions=whole,
-                    partial=partial, authorized=authorized)
+    return _Request(remaining, topic, "physical medicine", "the requested therapy", partial=partial,
+                    authorized=authorized)
 
 
 def _number_word(n: int) -> str:
@@ -1050,7 +1424,8 @@ _ASSOCIATED = (
     (5, "Associated surgical service: Continuous passive motion unit 21 day rental"),
     (5, "Associated surgical service: Post-operative sling"),
     (4, "Associated surgical service: Lumbar brace"), (6, "Associated surgical service: 2 day inpatient stay"),
-    (4, "Associated surgical service: Front wheeled walker"), (3, "Associated surgical service: Bone growth stimulator"),
+    (4, "Associated surgical service: Front wheeled walker"),
+    (3, "Associated surgical service: Bone growth stimulator"),
     (3, "Associated surgical service: Home health nursing evaluation"),
     (3, "Associated surgical service: Cold compression therapy 30 day rental"),
     (10, "Pre-operative medical clearance"), (5, "Pre-operative labs: CBC, CMP, PT/PTT"),
@@ -1090,9 +1465,9 @@ def _surgery_request(rng: random.Random, region: _Region, side: str) -> _Request
 
 # Items per determination: about half have one, the mean is about 2, a few have 21.
 _ITEM_COUNTS = (
-    (50, 1), (18, 2), (10, 3), (6, 4), (4.5, 5), (3.4, 6), (2.2, 7), (1.6, 8), (1.1, 9), (0.8, 10),
-    (0.55, 11), (0.45, 12), (0.32, 13), (0.26, 14), (0.2, 15), (0.16, 16), (0.12, 17), (0.1, 18),
-    (0.08, 19), (0.07, 20), (0.06, 21),
+    (52, 1), (20, 2), (10, 3), (6, 4), (3.5, 5), (2.5, 6), (1.6, 7), (1.1, 8), (0.7, 9), (0.5, 10),
+    (0.35, 11), (0.25, 12), (0.18, 13), (0.13, 14), (0.1, 15), (0.08, 16), (0.06, 17), (0.05, 18),
+    (0.04, 19), (0.03, 20), (0.03, 21),
 )
 _THEMES = (
     (36, "meds"), (16, "workup"), (13, "therapy"), (8, "surgery"), (7, "injection"), (6, "equipment"),
@@ -1113,9 +1488,9 @@ def _requests(rng: random.Random, region: _Region, side: str, count: int, theme:
         if len(out) >= count:
             break
         kind = _theme_kind(rng, theme, len(out))
-        partial = rng.random() < 0.045
+        partial = rng.random() < 0.06
         if kind == "medication":
-            request = (partial and _partial_medication(rng, region)) or _medication_request(rng, region)
+            request = (partial and _partial_medication(rng)) or _medication_request(rng)
         elif kind == "physical medicine":
             request = (_partial_therapy(rng, region, side) if partial
                        else _therapy_request(rng, region, side))
@@ -1139,7 +1514,50 @@ def _requests(rng: random.Random, region: _Region, side: str, count: int, theme:
             continue
         seen.add(request.request)
         out.append(request)
+    for request in out:
+        if request.kind != "medication":
+            kind = "associated" if request.topic == "associated" else request.kind
+            request.topic = _service_topic(request.request, kind, region)
     return out
+
+
+# What a rationale cites and says for a service: the first words of the request that match.
+_SERVICE_TOPICS = (
+    ("post-op physical", "postop_pt"), ("post-operative physical", "postop_pt"), ("post-op occupational", "postop_pt"),
+    ("pre-operative", "preop"), ("acupunct", "acupuncture"), ("chiropract", "chiro"), ("manipulation", "chiro"),
+    ("aquatic", "aquatic"), ("massage", "massage"), ("myofascial", "massage"), ("infrared", "modalities"),
+    ("work hardening", "work_hardening"), ("work conditioning", "work_hardening"), ("epidural", "esi"),
+    ("facet", "facet"), ("medial branch", "facet"), ("radiofrequency", "facet"), ("trigger point", "tpi"),
+    ("synvisc", "hyaluronic"), ("orthovisc", "hyaluronic"), ("platelet", "prp"), ("x-ray", "xray"),
+    ("emg", "emg"), ("ncv", "emg"), ("drug screen", "uds"), ("toxicology", "uds"),
+    ("functional capacity", "fce"), ("spinal cord stimulator", "scs"), ("cold", "cold"), ("tens", "tens"),
+    ("interferential", "tens"), ("h-wave", "tens"), ("brace", "brace"), ("orthosis", "brace"),
+    ("splint", "brace"), ("support", "brace"), ("collar", "brace"), ("immobilizer", "brace"),
+    ("biofeedback", "biofeedback"), ("functional restoration", "frp"), ("home health", "home_health"),
+    ("consult", "consult"), ("follow-up", "consult"), ("referral", "consult"),
+)
+_DEFAULT_TOPICS = {
+    "physical medicine": "pt", "testing": "labs", "injection": "joint_injection", "equipment": "dme",
+    "psychological": "psych", "other": "program_other", "associated": "associated",
+}
+_ASSOCIATED_TOPICS = frozenset({"preop", "postop_pt", "cold"})
+
+
+def _service_topic(request: str, kind: str, region: _Region) -> str:
+    spine = region.key in ("lumbar", "cervical")
+    lowered = request.lower()
+    if kind == "imaging":
+        return "xray" if "x-ray" in lowered else "imaging_spine" if spine else "imaging_joint"
+    if kind == "surgery":
+        return "scs" if "stimulator" in lowered else "surgery_spine" if spine else "surgery_joint"
+    for words, topic in _SERVICE_TOPICS:
+        if re.search(rf"(?<![a-z]){re.escape(words)}", lowered):
+            if kind == "associated" and topic not in _ASSOCIATED_TOPICS:
+                continue
+            if kind == "psychological" and topic != "biofeedback":
+                continue
+            return topic
+    return _DEFAULT_TOPICS[kind]
 
 
 def _theme_kind(rng: random.Random, theme: str, position: int) -> str:
@@ -1165,13 +1583,16 @@ def _theme_kind(rng: random.Random, theme: str, position: int) -> str:
 _OPENINGS_MTUS = (
     "According to CA MTUS guidelines, {says}.",
     "The California MTUS guidelines state that {says}.",
-    "CA MTUS Chronic Pain Medical Treatment Guidelines indicate that {says}.",
-    "The MTUS Chronic Pain Guidelines note that {says}.",
     "Per the California MTUS, {says}.",
     "Regarding the request for {request}, the MTUS states that {says}.",
-    "The California chronic pain medical treatment guidelines section on {topic} states that {says}.",
     "The MTUS guidelines state that {says}.",
     "As per MTUS, {says}.",
+)
+_OPENINGS_CHRONIC = (
+    "CA MTUS Chronic Pain Medical Treatment Guidelines indicate that {says}.",
+    "The MTUS Chronic Pain Guidelines note that {says}.",
+    "The California chronic pain medical treatment guidelines section on {topic} states that {says}.",
+    "The Chronic Pain Medical Treatment Guidelines state that {says}.",
 )
 _OPENINGS_MTUS_2016 = (
     "The California MTUS 2016 Chronic Pain Guidelines state that {says}.",
@@ -1181,7 +1602,7 @@ _OPENINGS_ACOEM = (
     "The ACOEM Guidelines state that {says}.",
     "CA MTUS/ACOEM Guidelines state that {says}.",
     "Per the MTUS ACOEM Guidelines, {says}.",
-    "According to the ACOEM chapter on {part} complaints, {says}.",
+    "According to the ACOEM chapter on {complaints}, {says}.",
     "The MTUS Guideline in ACOEM Chapter {chapter}, page {page}, notes that {says}.",
     "ACOEM guidelines indicate that {says}.",
 )
@@ -1285,6 +1706,11 @@ class _Case:
     visits: list[date] = field(default_factory=list)
 
 
+def _chronic_2016(decision: date) -> bool:
+    """Determinations cite the 2016 Chronic Pain chapter from its adoption late in 2016."""
+    return decision >= date(2016, 10, 1)
+
+
 def _mtus_citation(rng: random.Random, topic: _Topic, case: _Case) -> str:
     chapter_key, section, pages = rng.choice(topic.mtus)
     if chapter_key == "region":
@@ -1296,7 +1722,7 @@ def _mtus_citation(rng: random.Random, topic: _Topic, case: _Case) -> str:
         else:
             return f"MTUS Opioid Treatment 2016, Section(s): {section}"
     if chapter_key == "chronic":
-        if year >= 2016 and (year > 2016 or case.decision.month >= 10):
+        if _chronic_2016(case.decision):
             chapter = rng.choice(("Chronic Pain Medical Treatment 2016", "Chronic Pain Medical Treatment 2016",
                                   "Chronic Pain Medical Treatment 2016 Guidelines"))
         else:
@@ -1332,8 +1758,7 @@ def _odg_citation(rng: random.Random, topic: _Topic, case: _Case) -> str:
 
 
 def _other_citation(rng: random.Random, topic: _Topic, case: _Case, request: _Request) -> str:
-    drug = request.drug if not request.drug.startswith("the ") else topic.name
-    return _fill(rng.choice(_OTHER_CITATIONS), Drug=_cap(drug), topic=topic.name,
+    return _fill(rng.choice(_OTHER_CITATIONS), Drug=_cap(request.name or topic.name), topic=topic.name,
                  date=_format_date(case.decision - timedelta(days=rng.randint(1, 20)), "slash4"))
 
 
@@ -1369,7 +1794,7 @@ def _guideline(rng: random.Random, topic: _Topic, case: _Case, request: _Request
                 f"Decision based on Non-MTUS Citation {cited}.")
     mtus = _mtus_citation(rng, topic, case)
     if shape == "two":
-        other_topic = _TOPICS[rng.choice(("physical", "imaging", "medication_other", "equipment"))]
+        other_topic = _TOPICS[rng.choice(("pt", "imaging_spine", "medication_other", "dme"))]
         second = _mtus_citation(rng, other_topic, case)
         if second != mtus:
             mtus = f"{mtus}, and {second[5:]}"
@@ -1387,7 +1812,8 @@ def _rationale(rng: random.Random, topic: _Topic, case: _Case, request: _Request
     drug = request.drug
     fill = {"request": request.request, "topic": topic.name, "noun": topic.noun, "part": region.part,
             "chapter": str(_ACOEM_CHAPTER_NUMBERS.get(region.mtus, 12)), "page": str(rng.randint(170, 330)),
-            "n": str(rng.choice((6, 8, 12, 18, 24)))}
+            "n": str(rng.choice((6, 8, 12, 18, 24))),
+            "complaints": _MTUS_CHAPTERS[region.mtus].rsplit(" ", 1)[0]}
     says = list(topic.says)
     rng.shuffle(says)
     cites_odg = "ODG" in maximus or "Official Disability" in maximus
@@ -1397,7 +1823,9 @@ def _rationale(rng: random.Random, topic: _Topic, case: _Case, request: _Request
     elif topic.acoem and rng.random() < 0.6:
         openings = _OPENINGS_ACOEM
     elif cites_mtus or rng.random() < 0.7:
-        openings = _OPENINGS_MTUS + (_OPENINGS_MTUS_2016 if case.decision.year >= 2016 else ())
+        openings = _OPENINGS_MTUS
+        if any(chapter in ("chronic", "opioid") for chapter, _, _ in topic.mtus):
+            openings += _OPENINGS_CHRONIC + (_OPENINGS_MTUS_2016 if _chronic_2016(case.decision) else ())
     else:
         openings = _OPENINGS_ANY
     sentences = [_fill(rng.choice(openings), says=says[0], **fill)]
@@ -1419,7 +1847,9 @@ def _rationale(rng: random.Random, topic: _Topic, case: _Case, request: _Request
         sentences.append(f"Of note, discontinuation of {named} should include a taper to avoid withdrawal "
                          "symptoms.")
     if rng.random() < 0.45:
-        sentences.append(_fill(rng.choice(_REINFORCE_AGAINST if against else _REINFORCE_FAVOR), **fill))
+        reinforce = _fill(rng.choice(_REINFORCE_AGAINST if against else _REINFORCE_FAVOR), **fill)
+        if reinforce[:20] not in " ".join(sentences):
+            sentences.append(reinforce)
     sentences.append(_cap(_fill(rng.choice(_CONCLUDE_AGAINST if against else _CONCLUDE_FAVOR), **fill)))
     if against and topic.name == "opioids" and case.decision.year >= 2017 and rng.random() < 0.7:
         sentences.append(_OPIOID_NOTICE)
@@ -1452,11 +1882,9 @@ def _summary(rng: random.Random, case: _Case) -> str:
             f"reported {complaint} after {rng.choice(_MECHANISMS)}."),
     ))
     sentences = [opening]
-    if rng.random() < 0.4:
+    if rng.random() < 0.4 and " when " not in opening and " after " not in opening:
         sentences.append(f"The mechanism of injury is detailed as {rng.choice(_MECHANISMS)}.")
     diagnoses = rng.sample(region.diagnoses, k=min(len(region.diagnoses), rng.randint(1, 3)))
-    if region.sided:
-        diagnoses = [d if not d.endswith(("shoulder", "knee", "hip", "elbow")) else d for d in diagnoses]
     sentences.append(rng.choice((
         f"The injured worker was diagnosed as having {_join_words(diagnoses)}.",
         f"The current diagnosis is documented as {diagnoses[0]}.",
@@ -1507,7 +1935,12 @@ def _summary(rng: random.Random, case: _Case) -> str:
             f"{_cap(p.he)} reports that medications help {p.him} to perform household chores.",
             f"{_cap(p.he)} reports increased anxiety and depression since the injury.",
         )))
-    named = [r.partial.split(" was the original request")[0] if r.partial else r.request for r in case.requests]
+    named = []
+    for request in case.requests:
+        text = request.partial.split(" was the original request")[0] if request.partial else request.request
+        if request.kind != "medication" and text[1:2].islower():
+            text = text[:1].lower() + text[1:]  # "requested physical therapy", but "requested MRI"
+        named.append(text)
     listed = _join_words(named[:5]) + (" and other services" if len(named) > 5 else "")
     sentences.append(rng.choice((
         f"The treating physician requested {listed}.",
@@ -1543,7 +1976,7 @@ def _case(rng: random.Random) -> _Case:
     injury = ur_denial - timedelta(days=rng.randint(*span))
     age = max(19, min(82, int(rng.gauss(48, 11))))
     patient = _Patient(age, "male" if rng.random() < 0.55 else "female")
-    _, region = _weighted(rng, [(weight, (weight, region)) for weight, region in _REGIONS])
+    region = _weighted(rng, _REGIONS)
     side = rng.choice(("right", "left")) if region.sided else ""
     theme = _weighted(rng, _THEMES)
     count = _weighted(rng, _ITEM_COUNTS)
@@ -1587,8 +2020,8 @@ def _record(rng: random.Random, case: _Case, case_number: str) -> Determination:
     reviewer = case.reviewer
     record = Determination(
         reviewer_states=list(reviewer.states),
-        reviewer_specialties=vocab.split_specialties(", ".join(reviewer.specialties)),
-        reviewer_subspecialties=vocab.split_specialties(", ".join(reviewer.subspecialties)),
+        reviewer_specialties=list(reviewer.specialties),
+        reviewer_subspecialties=list(reviewer.subspecialties),
         patient_age=case.patient.age,
         patient_sex=case.patient.sex,
         summary=_summary(rng, case),
@@ -1620,6 +2053,356 @@ def generate(count: int, *, seed: int = 0) -> Iterator[tuple[str, str, Determina
                 used.add(case_number)
                 break
         record = _record(rng, case, case_number)
-        # The prose credential names what the lines cannot: a subspecialty.
-        text = render(record, rng=rng, _reviewer=case.reviewer, _case=case)
+        text = render(record, rng=rng)
         yield f"{case_number}.txt", text, record
+
+
+# -- rendering ------------------------------------------------------------------------------
+
+_HOW_HEADING = "HOW THE IMR FINAL DETERMINATION WAS MADE"
+_HOW_FIRST = ("MAXIMUS Federal Services sent the complete case file to an expert reviewer. He/she has no "
+              "affiliation with the employer, employee, providers or the claims administrator.")
+_HOW_REST = ("He/she has been in active clinical practice for more than five years and is currently working at "
+             "least 24 hours a week in active practice. The expert reviewer was selected based on his/her "
+             "clinical experience, education, background, and expertise in the same or similar specialties that "
+             "evaluate and/or treat the medical condition and disputed items/{service}. He/she is familiar with "
+             "governing laws and regulations, including the strength of evidence hierarchy that applies to "
+             "Independent Medical Review determinations.")
+_PREAMBLE = ("The expert reviewer developed the following clinical case summary based on a review of the case "
+             "file, including all medical records:")
+_SET_FORTH = "The Final Determination was based on decisions for the disputed items/services set forth below:"
+
+
+@dataclass
+class _Layout:
+    """The typography of one document: none of it changes what the document says."""
+    width: int
+    trailing: str          # "none", "wrapped" (PDF: every line but a paragraph's last), "all"
+    blank: str             # "none", "every" (after every line), "paragraph"
+    crlf: bool
+    page_breaks: int
+    footer: float          # chance a page break leaves a footer line
+    double_outcome: float  # "Norco 10/325mg #90:  Upheld"
+    double_sentence: bool  # two spaces after a full stop
+    hyphenate: float       # "medi-" / "cally" at a line end
+    split_word: float      # pdfium's U+FFFE inside a word it split at a line end
+    glue_label: float      # "2004.\fMAXIMUS guideline:", "2004.MAXIMUS guideline:"
+    glue_heading: float    # "...not medically necessary.\fX-rays of the pelvis: Upheld"
+    glue_set_forth: bool   # "...set forth below:\fNorco 10/325mg #90: Upheld"
+    formfeed_issues: bool  # "IMR ISSUES, DECISIONS AND RATIONALES\fThe Final Determination..."
+    header: str            # "pdfium", "rows", "pairs"
+    prose: bool            # credentials in the HOW paragraph instead of two labelled lines
+    ampersand: bool        # "Physical Medicine & Rehabilitation"
+    state_separator: str   # "," or ", "
+    split_paragraphs: bool  # summary and long rationales in two paragraphs
+    leading_space: bool    # " HOW THE IMR FINAL DETERMINATION WAS MADE"
+    spacer_lines: bool     # lines holding a single space between sections
+
+
+def _layout(rng: random.Random, record: Determination) -> _Layout:
+    early = record.decision_date is None or record.decision_date.year < 2016
+    blank = _weighted(rng, ((55, "none"), (25, "every"), (20, "paragraph")))
+    return _Layout(
+        width=rng.randint(84, 100),
+        trailing=_weighted(rng, ((40, "wrapped"), (35, "all" if blank == "every" else "none"), (25, "none"))),
+        blank=blank,
+        crlf=rng.random() < 0.35,
+        page_breaks=_weighted(rng, ((45, 0), (30, 1), (15, 2), (10, 4))),
+        footer=rng.choice((0.0, 0.0, 0.5, 1.0)),
+        double_outcome=rng.choice((0.0, 0.0, 0.0, 0.5, 1.0)),
+        double_sentence=rng.random() < 0.2,
+        hyphenate=rng.choice((0.0, 0.0, 0.0, 0.3)),
+        split_word=rng.choice((0.0, 0.0, 0.0, 0.0, 0.2)),
+        glue_label=rng.choice((0.0, 0.0, 0.0, 0.15)),
+        glue_heading=rng.choice((0.0,) * 9 + (0.3,)),
+        glue_set_forth=rng.random() < 0.12,
+        formfeed_issues=rng.random() < 0.2,
+        header=_weighted(rng, ((70, "pdfium"), (20, "rows"), (10, "pairs"))),
+        prose=bool(record.reviewer_subspecialties) or rng.random() < (0.2 if early else 0.05),
+        ampersand=rng.random() < 0.75,
+        state_separator="," if rng.random() < 0.55 else ", ",
+        split_paragraphs=rng.random() < 0.3,
+        leading_space=rng.random() < 0.15,
+        spacer_lines=blank != "none" and rng.random() < 0.5,
+    )
+
+
+class _Page:
+    """Lines of text with what separates each from the next, so layouts can change joins."""
+
+    def __init__(self, layout: _Layout, rng: random.Random) -> None:
+        self.layout = layout
+        self.rng = rng
+        self.lines: list[str] = []
+        self.seps: list[str] = []       # after each line: "\n", "" (glued), ...
+        self.tags: list[str] = []       # what each line belongs to
+        self.ends: list[bool] = []      # last line of a paragraph
+
+    def line(self, text: str, *, tag: str = "", glue: str = "") -> None:
+        """``glue``: what joins this line to the one before instead of a newline."""
+        if glue and self.lines:
+            self.seps[-1] = "" if glue == "bare" else glue
+        self.lines.append(text)
+        self.seps.append("\n")
+        self.tags.append(tag)
+        self.ends.append(True)
+
+    def paragraph(self, text: str, *, tag: str, breakable: bool = False, glue: str = "") -> None:
+        lines = self._wrap(text, breakable=breakable)
+        for index, text_line in enumerate(lines):
+            self.line(text_line, tag=tag, glue=glue if index == 0 else "")
+            self.ends[-1] = index == len(lines) - 1
+
+    def spacer(self) -> None:
+        if self.layout.spacer_lines and self.rng.random() < 0.5:
+            self.line(" ", tag="spacer")
+
+    def _wrap(self, text: str, *, breakable: bool) -> list[str]:
+        layout, rng = self.layout, self.rng
+        width = layout.width
+        lines: list[str] = []
+        current = ""
+        for word in text.split():
+            if not current:
+                current = word
+                continue
+            gap = "  " if layout.double_sentence and current.endswith(".") and word[:1].isupper() else " "
+            if len(current) + len(gap) + len(word) <= width:
+                current += gap + word
+                continue
+            if breakable and len(word) >= 8 and word.isalpha() and word.islower():
+                cut = _hyphen_point(word, width - len(current) - 2)
+                if cut and rng.random() < layout.hyphenate:
+                    lines.append(f"{current} {word[:cut]}-")
+                    current = word[cut:]
+                    continue
+                if rng.random() < layout.split_word:
+                    cut = rng.randint(3, len(word) - 3)
+                    current += f" {word[:cut]}\ufffe{word[cut:]}"
+                    continue
+            lines.append(current)
+            current = word
+        if current:
+            lines.append(current)
+        return lines
+
+    def text(self, record: Determination) -> str:
+        layout, rng = self.layout, self.rng
+        seps = list(self.seps)
+        blank_every = layout.blank == "every"
+        for index, sep in enumerate(seps):
+            if sep != "\n":
+                continue
+            if blank_every:
+                seps[index] = "\n\n" if rng.random() < 0.9 else "\n \n"
+            elif layout.blank == "paragraph" and self.ends[index]:
+                seps[index] = "\n\n"
+        self._page_breaks(seps, record)
+        out = []
+        for index, (text_line, sep) in enumerate(zip(self.lines, seps)):
+            trailing = layout.trailing == "all" or (layout.trailing == "wrapped" and not self.ends[index])
+            if trailing and sep and not text_line.endswith(" "):
+                text_line += " "
+            out.append(text_line)
+            out.append(sep if index < len(self.lines) - 1 else ("\n" if rng.random() < 0.7 else ""))
+        text = "".join(out)
+        return text.replace("\n", "\r\n") if layout.crlf else text
+
+    def _page_breaks(self, seps: list[str], record: Determination) -> None:
+        """Form feeds where pages end, most inside a rationale, some with a footer line."""
+        layout, rng = self.layout, self.rng
+        if not layout.page_breaks:
+            return
+        inside = [i for i in range(len(seps) - 1)
+                  if self.tags[i] == "rationale" and self.tags[i + 1] == "rationale" and seps[i].strip(" \n") == ""
+                  and seps[i]]
+        anywhere = [i for i in range(len(seps) - 1)
+                    if self.tags[i] not in ("header", "how") and seps[i] and seps[i].strip(" \n") == ""]
+        if not anywhere:
+            return
+        chosen = set()
+        for number in range(layout.page_breaks):
+            pool = inside if inside and (number == 0 or rng.random() < 0.5) else anywhere
+            chosen.add(rng.choice(pool))
+        pages = len(chosen) + 1
+        for page, index in enumerate(sorted(chosen), start=2):
+            if rng.random() < layout.footer:
+                footer = _weighted(rng, (
+                    (60, f"Page {page} of {pages}"), (10, f"{page} of {pages}"), (10, f"- {page} -"),
+                    (10, str(page)), (10, record.case_number or f"Page {page} of {pages}"),
+                ))
+                seps[index] = f"\n{footer}\f" if rng.random() < 0.6 else f"\f{footer}\n"
+            else:
+                seps[index] = rng.choice(("\f", "\f", "\n\f"))
+
+
+_VOWELS = frozenset("aeiouy")
+
+
+def _hyphen_point(word: str, room: int) -> int:
+    """Where a typesetter might break ``word`` within ``room`` letters: after a vowel
+    and before a consonant that starts a syllable ("medi-cally", "conser-vative"); 0 if nowhere."""
+    for cut in range(min(room, len(word) - 3), 2, -1):
+        if word[cut - 1] in _VOWELS and word[cut] not in _VOWELS and word[cut + 1] in _VOWELS:
+            return cut
+    return 0
+
+
+def _specialty_text(layout: _Layout, rng: random.Random, names: Sequence[str], *, prose: bool) -> list[str]:
+    out = []
+    for name in names:
+        spellings = (_PROSE_SPELLINGS.get(name) if prose else None) or _SPECIALTY_SPELLINGS.get(name) or (name,)
+        written = rng.choice(spellings)
+        if " and " in written and layout.ampersand and name != "Physical Medicine and Rehabilitation":
+            written = written.replace(" and ", " & ") if rng.random() < 0.5 else written
+        elif not layout.ampersand:
+            written = written.replace(" & ", " and ")
+        out.append(written)
+    return out
+
+
+def _prose_credentials(layout: _Layout, rng: random.Random, record: Determination) -> str:
+    specialties = _specialty_text(layout, rng, record.reviewer_specialties, prose=True)
+    if set(record.reviewer_specialties) & _NOT_BOARDS:
+        board = "certified"
+    else:
+        board = "Board Eligible" if rng.random() < 0.05 else "Board Certified"
+    joined = _join_words(specialties) if rng.random() < 0.5 else ", ".join(specialties)
+    text = f"The expert reviewer is {board} in {joined}"
+    if record.reviewer_subspecialties:
+        subs = _specialty_text(layout, rng, record.reviewer_subspecialties, prose=True)
+        text += f", has a subspecialty in {_join_words(subs)}"
+    states = record.reviewer_states
+    where = _join_words(states) if rng.random() < 0.6 else ", ".join(states)
+    return f"{text} and is licensed to practice in {where}."
+
+
+def _header(page: _Page, record: Determination, rng: random.Random) -> None:
+    layout = page.layout
+    received = None
+    if record.ur_denial_date and record.date_assigned:
+        received = _between(rng, record.ur_denial_date + timedelta(days=1), record.date_assigned)
+    fields = {
+        "Case Number:": record.case_number,
+        "Date Assigned:": record.date_assigned and _header_date(record.date_assigned),
+        "Date of Injury:": record.injury_date and _header_date(record.injury_date),
+        "Decision Date:": record.decision_date and _header_date(record.decision_date),
+        "UR Denial Date:": record.ur_denial_date and _header_date(record.ur_denial_date),
+    }
+    present = [(label, value) for label, value in fields.items() if value]
+    priority = "Expedited" if rng.random() < 0.03 else "Standard"
+    got = dict(present)
+    if layout.header == "pdfium" and len(present) == 5:
+        page.line(f"Case Number: {got['Case Number:']}", tag="header")
+        page.line(f"Date Assigned: {got['Date Assigned:']} Date of Injury: {got['Date of Injury:']}", tag="header")
+        page.line(f"Decision Date: {got['Decision Date:']} UR Denial Date: {got['UR Denial Date:']}", tag="header")
+        page.line(f"Priority: {priority} Application ", tag="header")
+        page.line("Received: ", tag="header")
+        if received:
+            page.line(_header_date(received), tag="header")
+        return
+    if layout.header == "pairs":
+        for first in range(0, len(present), 2):
+            pair = present[first:first + 2]
+            page.line(" ".join(f"{label} {value}" for label, value in pair), tag="header")
+    else:
+        for label, value in present:
+            page.line(f"{label} {value}", tag="header")
+    if received:
+        page.line(f"Priority: {priority}", tag="header")
+        page.line(f"Application Received: {_header_date(received)}", tag="header")
+
+
+def _sentences(text: str) -> list[str]:
+    """Split prose at sentence ends, keeping each sentence's full stop."""
+    out, start = [], 0
+    for index in range(len(text) - 2):
+        if text[index] == "." and text[index + 1] == " " and text[index + 2].isupper() and text[index - 1].islower():
+            out.append(text[start:index + 1])
+            start = index + 2
+    out.append(text[start:])
+    return out
+
+
+def _paragraphs(layout: _Layout, rng: random.Random, text: str) -> list[str]:
+    if not layout.split_paragraphs or len(text) < 500:
+        return [text]
+    sentences = _sentences(text)
+    if len(sentences) < 4:
+        return [text]
+    cut = rng.randint(2, len(sentences) - 2)
+    return [" ".join(sentences[:cut]), " ".join(sentences[cut:])]
+
+
+def render(record: Determination, *, rng: random.Random) -> str:
+    """The text of a final determination that says what ``record`` holds.
+
+    Typography is drawn from ``rng`` (see ``_Layout``); content is the record's own:
+    the header table appears only when the record has a case number or header
+    dates, a subspecialty forces the prose credential (the two labelled lines have
+    no place for one), and each item's heading is its ``original_request`` sentence
+    for a partial certification.
+    """
+    layout = _layout(rng, record)
+    page = _Page(layout, rng)
+    lead = " " if layout.leading_space else ""
+    if record.case_number or record.decision_date or record.date_assigned or record.ur_denial_date:
+        _header(page, record, rng)
+    page.line(lead + _HOW_HEADING, tag="how")
+    service = "Service" if rng.random() < 0.6 else "services"
+    how_rest = _HOW_REST.replace("{service}", service)
+    if layout.prose:
+        how = f"{_HOW_FIRST} {_prose_credentials(layout, rng, record)} {how_rest}"
+    else:
+        how = f"{_HOW_FIRST} {how_rest}"
+    page.paragraph(how, tag="how")
+    page.spacer()
+    if not layout.prose:
+        page.line("The Expert Reviewer has the following credentials:", tag="credentials")
+        states = layout.state_separator.join(record.reviewer_states)
+        page.line(f"State(s) of Licensure: {states}", tag="credentials")
+        specialties = ", ".join(_specialty_text(layout, rng, record.reviewer_specialties, prose=False))
+        page.line(f"Certification(s)/Specialty: {specialties}", tag="credentials")
+        page.spacer()
+    page.line(lead + "CLINICAL CASE SUMMARY", tag="summary")
+    page.paragraph(_PREAMBLE, tag="summary")
+    page.spacer()
+    for paragraph in _paragraphs(layout, rng, record.summary):
+        page.paragraph(paragraph, tag="summary", breakable=True)
+    page.spacer()
+    page.line(lead + "IMR ISSUES, DECISIONS AND RATIONALES", tag="issues")
+    if layout.formfeed_issues:
+        page.seps[-1] = "\f"
+    page.line(_SET_FORTH, tag="issues")
+    for number, item in enumerate(record.items):
+        _render_item(page, item, glue_to_set_forth=number == 0 and layout.glue_set_forth, first=number == 0)
+    return page.text(record)
+
+
+def _render_item(page: _Page, item: Item, *, glue_to_set_forth: bool, first: bool) -> None:
+    layout, rng = page.layout, page.rng
+    head = item.original_request or item.request
+    heading = page._wrap(f"{head}: {item.outcome}", breakable=False)
+    if heading[-1].endswith(f": {item.outcome}") and rng.random() < layout.double_outcome:
+        heading[-1] = heading[-1][: -len(item.outcome) - 1] + " " + " " + item.outcome
+    # A page that ends where a heading starts: pdfium puts the form feed where the newline was.
+    glue = "\f" if glue_to_set_forth or (not first and rng.random() < layout.glue_heading) else ""
+    if not first and not glue:
+        page.spacer()
+    for index, text_line in enumerate(heading):
+        page.line(text_line, tag="heading", glue=glue if index == 0 else "")
+        page.ends[-1] = index == len(heading) - 1
+    blocks = (("Claims Administrator guideline: ", item.claims_guideline, "guideline"),
+              ("MAXIMUS guideline: ", item.maximus_guideline, "guideline"),
+              ("Decision rationale: ", item.rationale, "rationale"))
+    for label, text, tag in blocks:
+        # A label after a page break ("Upheld\fClaims Administrator guideline:"), or glued
+        # to the text before it by an extractor that drops page breaks ("2004.MAXIMUS guideline:").
+        glue = ("\f" if rng.random() < 0.7 else "bare") if rng.random() < layout.glue_label else ""
+        if tag == "rationale":
+            paragraphs = _paragraphs(layout, rng, text) if len(text) > 900 else [text]
+            page.paragraph(label + paragraphs[0], tag=tag, breakable=True, glue=glue)
+            for more in paragraphs[1:]:
+                page.paragraph(more, tag=tag, breakable=True)
+        else:
+            page.paragraph(label + text, tag=tag, glue=glue)

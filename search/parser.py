@@ -40,7 +40,7 @@ _SET_FORTH = re.compile(
 _LONE_OUTCOME = re.compile(r"^(?:Upheld|Overturned)\.?$", re.IGNORECASE)
 # Page furniture that a page break leaves inside a rationale.
 _FOOTER = re.compile(
-    r"^(?:page\s+\d+\s+(?:of\s+\d+)?|\d+\s+of\s+\d+|-\s*\d+\s*-|\d{1,3}|"
+    r"^(?:page\s+\d+(?:\s+of\s+\d+)?|\d+\s+of\s+\d+|-\s*\d+\s*-|\d{1,3}|"
     r"(?:case\s+number:?\s*)?[A-Z]{2}\d{2}-\d{5,8}|"
     r"IMR\s+Final\s+Determination.*|Final\s+Determination\s+Letter.*)$",
     re.IGNORECASE,
@@ -236,7 +236,7 @@ _RATIONALE_END = re.compile(
     re.IGNORECASE,
 )
 # "necessary.X-rays of the lumbar spine: Upheld": a heading glued to the sentence before it.
-_GLUED_HEADING = re.compile(r"^(.*[a-z]{3,}[.)])(?=[A-Z][a-z(])")
+_GLUED_HEADING = re.compile(r"^(.*[a-z]{3,}[.)])(?=[A-Z0-9])")
 _PARTIAL_REQUEST = re.compile(r"\boriginal\s+request,\s+(?P<request>.+?)(?:,?\s+is)?$", re.IGNORECASE)
 
 
@@ -256,10 +256,18 @@ def _heading_start(lines: list[str], outcome_index: int, floor: int) -> int:
         if previous.startswith(_ITEM_LABELS) or previous.startswith("The Final Determination was based"):
             break
         ends_sentence = previous.endswith((".", "?", "!")) or _RATIONALE_END.search(previous)
-        if ends_sentence and not lines[start][:1].islower():
+        partial = outcome_index - start < 6 and _inside_partial(lines[start:outcome_index + 1])
+        if ends_sentence and not lines[start][:1].islower() and not partial:
             break
         start -= 1
     return start
+
+
+def _inside_partial(heading: list[str]) -> bool:
+    """A partial certification's heading is several sentences: keep going back to its first one."""
+    text = " ".join(heading)
+    return bool(re.search(r"\boriginal\s+request\b", text, re.IGNORECASE)) and not re.search(
+        r"\bwas\s+the\s+original\s+request\b", text, re.IGNORECASE)
 
 
 def _split_label_blocks(lines: list[str]) -> dict[str, list[str]]:

@@ -200,6 +200,33 @@ def test_a_page_break_with_a_footer_inside_a_rationale_is_dropped():
     assert parse(text).items[0].rationale == plain
 
 
+def test_a_bare_page_number_footer_is_dropped():
+    plain = parse(seed_text(MORPHINE)).items[0].rationale
+    text = seed_text(MORPHINE).replace("and side effects.", "and side\n\fPage 2\neffects.", 1)
+    assert parse(text).items[0].rationale == plain
+
+
+@pytest.mark.parametrize("heading", ["X-rays of the lumbar spine", "MRI of the lumbar spine", "1 prescription of Valium"])
+def test_a_heading_starting_with_capitals_or_digits_glued_to_a_rationale_is_split(heading):
+    text = seed_text(MORPHINE).replace("necessary. \n\n\n\n \n\nValium 5mg #60: Upheld", f"necessary.{heading}: Upheld")
+    items = parse(text).items
+    assert items[2].request == heading
+    assert items[1].rationale.endswith("not medically necessary.")
+
+
+def test_a_partial_certification_wrapped_at_sentence_ends_stays_whole():
+    heading = (
+        "Valium 5mg #90 was the original request.\n"
+        "Valium 5mg #30 was authorized by the Claims Administrator. The remaining IMR eligible portion of the\n"
+        "original request, Valium 5mg #60 is: Upheld"
+    )
+    text = seed_text(MORPHINE).replace("Valium 5mg #60: Upheld", heading)
+    items = parse(text).items
+    assert items[2].request == "Valium 5mg #60"
+    assert items[2].original_request.startswith("Valium 5mg #90 was the original request.")
+    assert items[1].rationale.endswith("retrospective request for MS Contin 30 mg is not medically necessary.")
+
+
 def test_words_split_by_a_line_wrap_hyphen_are_joined():
     text = seed_text(MORPHINE).replace("controlled-release preparation", "controlled-release prepa-\nration", 1)
     assert "controlled-release preparation" in parse(text).items[0].rationale
