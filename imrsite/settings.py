@@ -153,3 +153,21 @@ LOGGING = {
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
     },
 }
+
+# -- accounts, saved searches and alerts -------------------------------------------------
+INSTALLED_APPS += ["accounts", "saved"]
+# Recent searches are recorded after the search page answers (see saved/middleware.py).
+MIDDLEWARE += ["saved.middleware.RecentSearchMiddleware"]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "search"
+LOGOUT_REDIRECT_URL = "search"
+IMR_SIGNUP_OPEN = envbool("IMR_SIGNUP_OPEN", "true")  # off for a firm that creates accounts itself
+# Alert emails link here: the command that sends them has no request to read the host from.
+SITE_URL = os.getenv("SITE_URL", "http://127.0.0.1:8000")
+EMAIL_BACKEND = os.getenv("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.getenv("EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.getenv("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.getenv("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "false")
+DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "IMR Search <noreply@localhost>")

@@ -1,8 +1,6 @@
 """The search form: what the page and the API accept, read in one place."""
 from __future__ import annotations
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Field, Layout, Row, Submit
 from django import forms
 from django.http import QueryDict
 
@@ -28,25 +26,6 @@ class SearchForm(forms.Form):
     date_to = forms.DateField(required=False, label="to", widget=forms.DateInput(attrs={"type": "date"}))
     sort = forms.ChoiceField(required=False, choices=list(SORTS.items()), label="Sort")
     page = forms.IntegerField(required=False, min_value=1, max_value=100_000, widget=forms.HiddenInput)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_method = "get"
-        self.helper.form_action = "search"
-        self.helper.form_class = "search-form"
-        self.helper.disable_csrf = True
-        self.helper.layout = Layout(
-            Row(
-                Column(Field("q", css_class="form-control-lg"), css_class="col-12 col-lg"),
-                Column(Submit("", "Search", css_class="btn-lg btn-primary mt-lg-4"), css_class="col-auto"),
-            ),
-            Row(
-                Column("date_from", css_class="col-6 col-md-3"),
-                Column("date_to", css_class="col-6 col-md-3"),
-                Column("sort", css_class="col-12 col-md-3"),
-            ),
-        )
 
     def clean(self):
         cleaned = super().clean()

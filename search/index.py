@@ -190,14 +190,14 @@ def _writer(ix, *, wait: float = 60.0):
     deadline = time.monotonic() + wait
     while True:
         try:
-            return ix.writer(limitmb=256)
+            return ix.writer(limitmb=256, procs=int(os.getenv("IMR_INDEX_PROCS", "1")), multisegment=True)
         except LockError:
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.2)
 
 
-def index_pending(*, batch: int = 500) -> int:
+def index_pending(*, batch: int = 2000) -> int:
     """Index every stored determination the index does not hold yet; returns how many."""
     from .models import Determination
 
@@ -211,10 +211,13 @@ def index_pending(*, batch: int = 500) -> int:
             return done
         writer = _writer(ix)
         try:
-            for determination in chunk:
-                writer.delete_by_term("slug", determination.slug)
-                for document in item_documents(determination):
-                    writer.add_document(**document)
+            # One searcher for the batch: delete_by_term would open a reader per call.
+            with writer.searcher() as searcher:
+                for determination in chunk:
+                    for docnum in searcher.document_numbers(slug=determination.slug):
+                        writer.delete_document(docnum)
+                    for document in item_documents(determination):
+                        writer.add_document(**document)
         except BaseException:
             writer.cancel()
             raise

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import multiprocessing
 import os
 import tempfile
 from collections import Counter
@@ -16,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db import transaction
+from django.db import connections, transaction
 
 from . import parser
 from .extract import ExtractError, document_text
@@ -140,25 +141,78 @@ def save_record(*, record: Record, source_name: str, original: str, text: str, s
     return status, slug
 
 
-def ingest_file(path: Path) -> FileResult:
-    """Ingest one file; never raises for a bad document, it is refused with the reason."""
+@dataclass
+class _Read:
+    """A file read and hashed in the main process."""
+
+    path: Path
+    data: bytes = b""
+    sha256: str = ""
+    error: str = ""
+
+
+def _read(path: Path) -> _Read:
     try:
         data = path.read_bytes()
     except OSError as error:
-        return FileResult(str(path), REFUSED, f"cannot be read ({error.strerror or error})")
-    sha256 = hashlib.sha256(data).hexdigest()
-    if (known := Determination.objects.filter(sha256=sha256).values_list("slug", flat=True).first()):
+        return _Read(path, error=f"cannot be read ({error.strerror or error})")
+    return _Read(path, data, hashlib.sha256(data).hexdigest())
+
+
+def _parse(job: tuple[str, bytes]) -> tuple[str, Record | None, str]:
+    """In a worker: (text, record, reason refused); no database, no Django."""
+    name, data = job
+    try:
+        text = document_text(name, data)
+        return text, parser.parse(text), ""
+    except (ExtractError, ParseError) as error:
+        return "", None, str(error)
+
+
+def _store(read: _Read, text: str, record: Record | None, reason: str) -> FileResult:
+    if record is None:
+        return FileResult(str(read.path), REFUSED, reason)
+    original = store_original(read.data, read.sha256, read.path.suffix)
+    status, slug = save_record(record=record, source_name=read.path.name, original=original, text=text,
+                               sha256=read.sha256)
+    return FileResult(str(read.path), status, slug=slug)
+
+
+def ingest_file(path: Path) -> FileResult:
+    """Ingest one file; never raises for a bad document, it is refused with the reason."""
+    read = _read(path)
+    if read.error:
+        return FileResult(str(path), REFUSED, read.error)
+    if (known := Determination.objects.filter(sha256=read.sha256).values_list("slug", flat=True).first()):
         return FileResult(str(path), UNCHANGED, slug=known)
     if path.suffix.lower() not in SUFFIXES:
         return FileResult(str(path), REFUSED, "not a .txt or .pdf file")
-    try:
-        text = document_text(path.name, data)
-        record = parser.parse(text)
-    except (ExtractError, ParseError) as error:
-        return FileResult(str(path), REFUSED, str(error))
-    original = store_original(data, sha256, path.suffix)
-    status, slug = save_record(record=record, source_name=path.name, original=original, text=text, sha256=sha256)
-    return FileResult(str(path), status, slug=slug)
+    return _store(read, *_parse((path.name, read.data)))
+
+
+def _results(files: list[Path], pool) -> Iterator[FileResult]:
+    """Results in file order: known hashes skipped in bulk, new files parsed by the pool."""
+    for start in range(0, len(files), CHUNK):
+        reads = [_read(path) for path in files[start:start + CHUNK]]
+        known = dict(Determination.objects.filter(sha256__in={r.sha256 for r in reads if r.sha256})
+                     .values_list("sha256", "slug"))
+        fresh = [r for r in reads if not r.error and r.sha256 not in known and r.path.suffix.lower() in SUFFIXES]
+        jobs = [(r.path.name, r.data) for r in fresh]
+        parsed = dict(zip((id(r) for r in fresh), pool.imap(_parse, jobs, chunksize=4) if pool else map(_parse, jobs)))
+        for read in reads:
+            if read.error:
+                yield FileResult(str(read.path), REFUSED, read.error)
+            elif read.sha256 in known:
+                yield FileResult(str(read.path), UNCHANGED, slug=known[read.sha256])
+            elif read.path.suffix.lower() not in SUFFIXES:
+                yield FileResult(str(read.path), REFUSED, "not a .txt or .pdf file")
+            else:
+                yield _store(read, *parsed[id(read)])
+
+
+CHUNK = 256  # files read, hash-checked and parsed together
+PARALLEL_FROM = 64  # fewer files than this are parsed in-process: a pool costs more than it saves
+INDEX_EVERY = 2000  # a long ingest makes its documents searchable as it goes
 
 
 def ingest_paths(
@@ -166,21 +220,72 @@ def ingest_paths(
     *,
     on_result: Callable[[FileResult, int, int], None] | None = None,
     index: bool = True,
+    workers: int | None = None,
 ) -> IngestReport:
-    """Ingest files and folders, then bring the index up to date with what was stored."""
+    """Ingest files and folders, then bring the index up to date with what was stored.
+
+    Parsing (PDF text extraction included) runs in worker processes; storing runs here,
+    one transaction per document; the index is brought up to date every INDEX_EVERY
+    documents and at the end.
+    """
+    from .index import index_pending
+
     files = list(document_paths(paths))
     report = IngestReport()
-    for number, path in enumerate(files, start=1):
-        result = ingest_file(path)
-        report.results.append(result)
-        if result.status == REFUSED:
-            log.info("refused %s: %s", result.path, result.reason)
-        else:
-            log.info("%s %s as %s", result.status, result.path, result.slug)
-        if on_result:
-            on_result(result, number, len(files))
+    workers = workers if workers is not None else (os.cpu_count() or 1)
+    pool = None
+    if workers > 1 and len(files) >= PARALLEL_FROM:
+        connections.close_all()  # forked workers must not share the parent's database sockets
+        pool = multiprocessing.get_context("fork").Pool(workers)
+    indexer = _BackgroundIndexer() if index and pool is not None else None
+    try:
+        for number, result in enumerate(_results(files, pool), start=1):
+            report.results.append(result)
+            if result.status == REFUSED:
+                log.info("refused %s: %s", result.path, result.reason)
+            else:
+                log.info("%s %s as %s", result.status, result.path, result.slug)
+            if on_result:
+                on_result(result, number, len(files))
+            if indexer and number % INDEX_EVERY == 0:
+                indexer.start()
+    finally:
+        if pool is not None:
+            pool.terminate()
+        if indexer:
+            indexer.wait()
     if index:
-        from .index import index_pending
-
         index_pending()
     return report
+
+
+class _BackgroundIndexer:
+    """Indexes what is stored so far in a forked process, while this one goes on storing.
+
+    Storing is one core's work and Whoosh indexing another's; overlapping them uses both.
+    Only for large ingests (the pool is running): the child reads committed rows, so it
+    needs a database other processes can see.
+    """
+
+    def __init__(self):
+        self.process: multiprocessing.Process | None = None
+
+    def start(self) -> None:
+        if self.process is not None and self.process.is_alive():
+            return  # the previous round is still writing; the next trigger or the end catches up
+        self.wait()
+        connections.close_all()
+        self.process = multiprocessing.get_context("fork").Process(target=_index_in_child, daemon=True)
+        self.process.start()
+
+    def wait(self) -> None:
+        if self.process is not None:
+            self.process.join()
+            self.process = None
+
+
+def _index_in_child() -> None:
+    from .index import index_pending
+
+    connections.close_all()  # never use the parent's connection objects
+    index_pending()

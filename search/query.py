@@ -335,7 +335,9 @@ def _drug_equivalents(word: str) -> tuple[str, ...]:
     if word not in parts:
         names.add(parts[0])  # a brand also finds its main generic
     names.discard(word)
-    return tuple(sorted(names))[:40]
+    # One-word names only: "hydrocodone/apap" adds nothing "hydrocodone" does not find, and its
+    # words would be highlighted one by one ("acetaminophen" in a morphine rationale).
+    return tuple(sorted(name for name in names if re.fullmatch(r"[a-z0-9]+", name)))[:40]
 
 
 def _contains(words: list[str], wanted: list[str]) -> bool:

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import content_disposition_header
 
-from . import index
+from . import casepage, index
 from .forms import SearchForm, error_text
 from .index import FACETS, IndexMissing, PageOutOfRange, QueryError, SearchResult
 from .models import Determination
@@ -138,32 +138,27 @@ def query_help(request: HttpRequest) -> HttpResponse:
 
 
 def determination(request: HttpRequest, slug: str) -> HttpResponse:
-    record = get_object_or_404(Determination, slug=slug)
-    q = request.GET.get("q", "")[:1000]
-    words = index.highlight_words(q)
-    items = [
-        {"item": item, "rationale": index.highlight_text(item.rationale, words, whole=True)}
-        for item in record.items.all()
-    ]
-    back = request.GET.get("back", "")
-    context = {
-        "record": record,
-        "items": items,
-        "summary": index.highlight_text(record.summary, words, whole=True),
-        "q": q,
-        "back_url": f"{reverse('search')}?{back}" if back and url_has_allowed_host_and_scheme(f"/?{back}", None) else "",
-    }
-    return render(request, "search/determination.html", context)
+    record = get_object_or_404(Determination.objects.prefetch_related("items"), slug=slug)
+    page = casepage.case_page(
+        record,
+        q=request.GET.get("q", "")[:1000],
+        back=request.GET.get("back", "")[:4000],
+        position=casepage.item_param(request.GET.get("item", "")),
+        similar=casepage.item_param(request.GET.get("similar", "")),
+        address=request.build_absolute_uri(record.get_absolute_url()),
+    )
+    return render(request, "search/determination.html", {"page": page, "record": record})
 
 
 def original(request: HttpRequest, slug: str) -> HttpResponse:
     record = get_object_or_404(Determination, slug=slug)
     try:
-        data = record.original.open("rb").read()
+        with record.original.open("rb") as handle:
+            data = handle.read()
     except FileNotFoundError:
         raise Http404("The original file is missing from the data folder.") from None
     content_type = "application/pdf" if record.is_pdf else "text/plain; charset=utf-8"
     response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{record.source_name}"'
+    response["Content-Disposition"] = content_disposition_header(True, record.source_name)
     response["X-Content-Type-Options"] = "nosniff"
     return response

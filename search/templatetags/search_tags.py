@@ -51,6 +51,7 @@ def hit_url(hit, query: QueryDict) -> str:
     if query.get("q"):
         params["q"] = query["q"]
     params["back"] = query.urlencode()
+    params["item"] = hit.position  # the fragment never reaches the server; previous/next hit need it
     return f"{reverse('determination', args=[hit.slug])}?{urlencode(params)}#{hit.anchor}"
 
 

@@ -1,37 +1,77 @@
-// Small progressive enhancements; every page works without them. No inline script anywhere.
+// Small progressive enhancements; every page works without them. No inline script anywhere:
+// the Content-Security-Policy forbids it, so behaviour is attached here by data- attributes.
 (function () {
   "use strict";
 
-  document.querySelectorAll(".facet-toggle").forEach(function (button) {
+  function each(selector, callback, root) {
+    Array.prototype.forEach.call((root || document).querySelectorAll(selector), callback);
+  }
+
+  // Controls that only work with script are served hidden and shown here.
+  each("[data-js-only]", function (element) { element.hidden = false; });
+
+  // Case page: print, and the print date on paper.
+  each("[data-print]", function (button) {
+    button.addEventListener("click", function () { window.print(); });
+  });
+  function stampPrintDate() {
+    var today = new Date().toLocaleDateString("en-US", { year: "numeric", month: "long", day: "numeric" });
+    each("[data-print-date]", function (element) { element.textContent = today; });
+  }
+  window.addEventListener("beforeprint", stampPrintDate);
+  if (window.matchMedia) {  // page.pdf() and some browsers print without a beforeprint event
+    var printing = window.matchMedia("print");
+    if (printing.addEventListener) {
+      printing.addEventListener("change", function (event) { if (event.matches) { stampPrintDate(); } });
+    }
+  }
+
+  // Case page: copy a citation with one click; where the clipboard is refused, show the text to copy.
+  each("[data-cite]", function (cite) {
+    var button = cite.querySelector("[data-copy-citation]");
+    var fallback = cite.querySelector("[data-cite-fallback]");
+    var input = fallback.querySelector("[data-citation]");
+    var status = cite.querySelector("[data-cite-status]");
+    function showFallback() {
+      fallback.hidden = false;
+      input.focus();
+      input.select();
+      status.textContent = "Press Ctrl+C (⌘C on a Mac) to copy.";
+    }
+    if (!(navigator.clipboard && window.isSecureContext)) {
+      fallback.hidden = false;
+      return;
+    }
+    button.hidden = false;
     button.addEventListener("click", function () {
-      var list = button.previousElementSibling;
-      var open = list.classList.toggle("expanded");
-      button.textContent = open ? "Show fewer" : "Show all " + list.children.length;
+      navigator.clipboard.writeText(input.value).then(function () {
+        status.textContent = "Citation copied.";
+        window.setTimeout(function () { status.textContent = ""; }, 4000);
+      }, showFallback);
     });
   });
 
-  document.querySelectorAll("[data-print]").forEach(function (button) {
-    button.addEventListener("click", function () { window.print(); });
-  });
-
+  // Case page: step through the query's matches, or hide them.
   var nav = document.querySelector("[data-match-nav]");
   if (nav) {
     var marks = Array.prototype.slice.call(document.querySelectorAll(".highlightable mark"));
     var count = nav.querySelector("[data-match-count]");
     var current = -1;
-    count.textContent = marks.length + (marks.length === 1 ? " match" : " matches");
-    function go(step) {
+    var go = function (step) {
       if (!marks.length) { return; }
       if (current >= 0) { marks[current].classList.remove("current"); }
       current = (current + step + marks.length) % marks.length;
       marks[current].classList.add("current");
       marks[current].scrollIntoView({ block: "center" });
       count.textContent = "Match " + (current + 1) + " of " + marks.length;
-    }
+    };
     nav.querySelector("[data-match-next]").addEventListener("click", function () { go(1); });
     nav.querySelector("[data-match-prev]").addEventListener("click", function () { go(-1); });
+    // Without script the toggle is a link to the page without the query; with it, marks just hide.
     var toggle = nav.querySelector("[data-toggle-marks]");
-    toggle.addEventListener("click", function () {
+    toggle.setAttribute("role", "button");
+    toggle.addEventListener("click", function (event) {
+      event.preventDefault();
       var hidden = document.body.classList.toggle("marks-hidden");
       toggle.setAttribute("aria-pressed", hidden ? "true" : "false");
       toggle.textContent = hidden ? "Show highlights" : "Hide highlights";

@@ -1,0 +1,312 @@
+"""The case page: one determination as an attorney reads, cites, navigates and prints it.
+
+Plain functions over the stored record and the index's public functions; the
+view only picks the request's parameters and renders what ``case_page`` returns.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+from urllib.parse import urlencode
+
+from django.db.models import Q
+from django.http import QueryDict
+from django.urls import reverse
+from whoosh import query as wq
+
+from . import index
+from .forms import SearchForm
+from .index import Hit, IndexMissing, PageOutOfRange, QueryError, SearchParams
+from .models import Determination, DisputedItem
+
+SIMILAR_COUNT = 5
+# Bluebook month abbreviations (T12): the citation is meant to be pasted into a brief.
+_MONTHS = ("Jan.", "Feb.", "Mar.", "Apr.", "May", "June", "July", "Aug.", "Sept.", "Oct.", "Nov.", "Dec.")
+
+
+@dataclass
+class Similar:
+    slug: str
+    case_number: str
+    request: str
+    outcome: str
+    decision_date: date | None
+    url: str
+
+
+@dataclass
+class ItemView:
+    item: DisputedItem
+    rationale: str  # HTML: escaped text, the query's words in <mark>
+    citation: str
+    similar: list[Similar] | None  # for the page's one focus item; None for the others
+    similar_url: str  # this page, listing the similar items of this one
+
+
+@dataclass
+class Neighbour:
+    """The previous or next hit of the search the reader came from."""
+
+    slug: str
+    case_number: str
+    request: str
+    url: str
+
+
+@dataclass
+class Trail:
+    """The way back to a search, and along its hits."""
+
+    back_url: str
+    number: int | None = None  # this hit's place in the search (1-based), when found
+    count: int = 0
+    previous: Neighbour | None = None
+    next: Neighbour | None = None
+
+
+@dataclass
+class CasePage:
+    record: Determination
+    citation: str
+    summary: str  # HTML, as the rationales
+    items: list[ItemView]
+    q: str
+    matches: int  # marked words on the page
+    trail: Trail | None
+    address: str  # the page's permanent address, printed on paper
+    without_marks_url: str
+
+
+# -- citations -------------------------------------------------------------------------------
+
+def citation_date(value: date | None) -> str:
+    return f"{_MONTHS[value.month - 1]} {value.day}, {value.year}" if value else "n.d."
+
+
+def determination_citation(record: Determination) -> str:
+    """``IMR Final Determination CM16-0213037 (Dec. 9, 2016)``."""
+    name = record.case_number or f"without case number, ref. {record.slug}"
+    return f"IMR Final Determination {name} ({citation_date(record.decision_date)})"
+
+
+def item_citation(record: Determination, item: DisputedItem) -> str:
+    """``IMR Final Determination CM16-0213037 (Dec. 9, 2016), item 2: MRI … — Upheld``."""
+    return f"{determination_citation(record)}, item {item.position}: {item.request} — {item.outcome}"
+
+
+# -- links that keep the search -----------------------------------------------------------
+
+def _case_url(slug: str, position: int, *, q: str = "", back: QueryDict | None = None) -> str:
+    params: dict[str, str] = {}
+    if q:
+        params["q"] = q
+    if back is not None:
+        params["back"] = back.urlencode()
+        params["item"] = str(position)
+    query = f"?{urlencode(params)}" if params else ""
+    return f"{reverse('determination', args=[slug])}{query}#item-{position}"
+
+
+def _search_on_page(search: QueryDict, page: int) -> QueryDict:
+    copy = search.copy()
+    if page > 1:
+        copy["page"] = str(page)
+    else:
+        copy.pop("page", None)
+    return copy
+
+
+# -- the search trail ---------------------------------------------------------------------------
+
+def _page_hits(params: SearchParams, page: int) -> list[Hit]:
+    if page < 1:
+        return []
+    try:
+        return index.search(replace(params, page=page)).hits
+    except PageOutOfRange:
+        return []
+
+
+def _locate(hits: list[Hit], slug: str, position: int | None) -> int | None:
+    for at, hit in enumerate(hits):
+        if hit.slug == slug and (position is None or hit.position == position):
+            return at
+    if position is not None:  # the item is not a hit (a stale link): the determination's first hit will do
+        return _locate(hits, slug, None)
+    return None
+
+
+def _neighbour(hit: Hit, page: int, search: QueryDict) -> Neighbour:
+    back = _search_on_page(search, page)
+    return Neighbour(
+        slug=hit.slug,
+        case_number=hit.case_number,
+        request=hit.request,
+        url=_case_url(hit.slug, hit.position, q=search.get("q", ""), back=back),
+    )
+
+
+def _step(params: SearchParams, search: QueryDict, hits: list[Hit], at: int, slug: str, step: int) -> Neighbour | None:
+    """The nearest hit of another determination before (step -1) or after (+1) ``hits[at]``.
+
+    Hits of this same determination are skipped: they are on this page already. The
+    neighbouring result page is read only when this hit is at the edge of its own.
+    """
+    on_this_page = hits[at + 1:] if step > 0 else hits[:at][::-1]
+    for candidate in on_this_page:
+        if candidate.slug != slug:
+            return _neighbour(candidate, params.page, search)
+    page = params.page + step
+    on_that_page = _page_hits(params, page)
+    for candidate in on_that_page if step > 0 else on_that_page[::-1]:
+        if candidate.slug != slug:
+            return _neighbour(candidate, page, search)
+    return None
+
+
+def item_param(value: str) -> int | None:
+    """The ``item`` a hit link names, or None for anything that is not a small number."""
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 5 else None
+
+
+def search_trail(*, slug: str, position: int | None, back: str) -> Trail | None:
+    """Where this determination sits in the search ``back`` (a results page's query string)."""
+    if not back:
+        return None
+    search = QueryDict(back)
+    trail = Trail(back_url=f"{reverse('search')}?{search.urlencode()}")
+    form = SearchForm(search)
+    if not form.is_valid():
+        return trail
+    params = form.to_params(search)
+    try:
+        result = index.search(params)
+    except (QueryError, PageOutOfRange, IndexMissing):
+        return trail
+    trail.count = result.count
+    at = _locate(result.hits, slug, position)
+    if at is None:
+        return trail
+    trail.number = (params.page - 1) * params.per_page + at + 1
+    trail.previous = _step(params, search, result.hits, at, slug, -1)
+    trail.next = _step(params, search, result.hits, at, slug, +1)
+    return trail
+
+
+# -- similar determinations ----------------------------------------------------------------------
+
+def _facet_term(name: str, value: str) -> wq.Term:
+    # The index writes facet values comma-separated (commas inside a value become spaces)
+    # and its field's analyzer strips and lowercases them: the same steps give the term.
+    text = next(iter(index.SCHEMA[index.facet_field(name)].process_text(value.replace(",", " "))), "")
+    return wq.Term(index.facet_field(name), text)
+
+
+def _stored_key(searcher, docnum: int) -> tuple[str, int]:
+    """(slug, position) of an index document: all the similar list needs from the index."""
+    fields = searcher.stored_fields(docnum)
+    fields = fields.get("hit", fields)  # what a result shows is kept in one stored value
+    return fields["slug"], fields["position"]
+
+
+def similar_items(searcher, *, slug: str, item: DisputedItem, limit: int = SIMILAR_COUNT) -> list[Similar]:
+    """Other determinations' items on the same drug (or, for services, the same category) whose
+    rationale is nearest this one's, by Whoosh's more-like-this; one per determination.
+
+    The index picks them; what the list shows comes from the database, the truth.
+    """
+    docnum = searcher.document_number(key=f"{slug}#{item.position}")
+    if docnum is None:
+        return []
+    same = _facet_term("drug", item.drug) if item.drug else _facet_term("category", item.category)
+    scope = wq.And([same, wq.Not(wq.Term("slug", slug))])
+    results = searcher.more_like(docnum, "rationale", text=item.rationale, top=limit * 3, numterms=12, filter=scope)
+    chosen: dict[str, int] = {}
+    for hit in results:
+        other, position = _stored_key(searcher, hit.docnum)
+        chosen.setdefault(other, position)
+        if len(chosen) == limit:
+            break
+    if not chosen:
+        return []
+    wanted = Q()
+    for other, position in chosen.items():
+        wanted |= Q(determination__slug=other, position=position)
+    rows = {(row.determination.slug, row.position): row
+            for row in DisputedItem.objects.filter(wanted).select_related("determination")}
+    return [
+        Similar(
+            slug=other,
+            case_number=row.determination.case_number or other,
+            request=row.request,
+            outcome=row.outcome,
+            decision_date=row.determination.decision_date,
+            url=_case_url(other, position),
+        )
+        for other, position in chosen.items()
+        if (row := rows.get((other, position))) is not None
+    ]
+
+
+def _focus(items: list[DisputedItem], rationales: list[str], *,
+           similar: int | None, position: int | None) -> int | None:
+    """The item the similar list is for: the one asked for, else the hit the reader came from,
+    else the first whose rationale the query marks, else the first."""
+    positions = [item.position for item in items]
+    for wanted in (similar, position):
+        if wanted in positions:
+            return wanted
+    marked = [item.position for item, html in zip(items, rationales) if "<mark" in html]
+    return (marked or positions or [None])[0]
+
+
+def _similar_for(slug: str, item: DisputedItem) -> list[Similar]:
+    try:
+        searcher, _ = index._reader.get()
+    except IndexMissing:
+        return []
+    return similar_items(searcher, slug=slug, item=item)
+
+
+# -- the page -------------------------------------------------------------------------------------
+
+def _page_url(**params: str | int | None) -> str:
+    """This page with the given parameters (the empty ones left out)."""
+    kept = {name: value for name, value in params.items() if value}
+    return f"?{urlencode(kept)}" if kept else "?"
+
+
+def case_page(record: Determination, *, q: str, back: str, position: int | None, similar: int | None,
+              address: str) -> CasePage:
+    """Everything the case page shows: marked text, citations, the search trail, similar items.
+
+    Similar items are listed for one item only: a more-like-this query costs a few
+    milliseconds, and twenty of them took longer than all the rest of a twenty-item page.
+    Every other item links to the page listing its own.
+    """
+    words = index.highlight_words(q)
+    items = list(record.items.all())
+    rationales = [index.highlight_text(item.rationale, words, whole=True) for item in items]
+    focus = _focus(items, rationales, similar=similar, position=position)
+    views = [
+        ItemView(
+            item=item,
+            rationale=rationale,
+            citation=item_citation(record, item),
+            similar=_similar_for(record.slug, item) if item.position == focus else None,
+            similar_url=_page_url(q=q, back=back, item=position, similar=item.position) + f"#{item.anchor}-similar",
+        )
+        for item, rationale in zip(items, rationales)
+    ]
+    summary = index.highlight_text(record.summary, words, whole=True)
+    return CasePage(
+        record=record,
+        citation=determination_citation(record),
+        summary=summary,
+        items=views,
+        q=q,
+        matches=summary.count("<mark") + sum(view.rationale.count("<mark") for view in views),
+        trail=search_trail(slug=record.slug, position=position, back=back),
+        address=address,
+        without_marks_url=_page_url(back=back, item=position, similar=similar),
+    )
