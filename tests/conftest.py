@@ -33,3 +33,39 @@ def data_dir(tmp_path, settings):
     index.reset_reader()
     yield tmp_path
     index.reset_reader()
+
+
+# Named people (healthchecks style), so privacy tests read like sentences.
+@pytest.fixture
+def alice(db):
+    from .people import make_user
+
+    return make_user("alice")
+
+
+@pytest.fixture
+def bob(db):
+    from .people import make_user
+
+    return make_user("bob")
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    """The default hasher costs a good part of a second per user; no test here is about it."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's headless Chromium driven by Playwright (never a downloaded browser)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

@@ -23,10 +23,6 @@ PASSWORD = "correct horse battery staple"
 SEED_WITH_ONE_VALIUM = "001_dc3f27e9efaf9617.txt"
 
 
-# The default hasher costs a good part of a second per user; these tests are not about it.
-FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def make_user(name: str):
     return get_user_model().objects.create_user(name, f"{name}@example.org", PASSWORD)
 

@@ -13,24 +13,9 @@ from django.urls import reverse
 from accounts import lockout
 from accounts.models import SignInFailure
 
-from .people import FAST_HASHERS, PASSWORD, make_user
+from .people import PASSWORD
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = FAST_HASHERS
-
-
-@pytest.fixture
-def alice(db):
-    return make_user("alice")
-
-
-@pytest.fixture
-def bob(db):
-    return make_user("bob")
 
 
 LOGIN = reverse("accounts:login")

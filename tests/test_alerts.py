@@ -15,24 +15,9 @@ from django.utils import timezone
 from saved import alerts
 from saved.models import SavedQuery, SentItem
 
-from .people import FAST_HASHERS, ingest_new_copy, ingest_seeds, make_user, save, signed_in
+from .people import ingest_new_copy, ingest_seeds, save, signed_in
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = FAST_HASHERS
-
-
-@pytest.fixture
-def alice(db):
-    return make_user("alice")
-
-
-@pytest.fixture
-def bob(db):
-    return make_user("bob")
 
 
 @pytest.fixture

@@ -14,24 +14,9 @@ from search import index
 from search.index import SearchParams
 
 from .conftest import SEEDS
-from .people import FAST_HASHERS, SEED_WITH_ONE_VALIUM, ingest_new_copy, ingest_seeds, make_user, save, signed_in
+from .people import SEED_WITH_ONE_VALIUM, ingest_new_copy, ingest_seeds, save, signed_in
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = FAST_HASHERS
-
-
-@pytest.fixture
-def alice(db):
-    return make_user("alice")
-
-
-@pytest.fixture
-def bob(db):
-    return make_user("bob")
 
 
 @pytest.fixture

@@ -11,30 +11,12 @@ from django.db import connections
 from search.ingest import ingest_paths
 
 from .conftest import SEEDS
-from .people import FAST_HASHERS, PASSWORD, ingest_new_copy
+from .people import PASSWORD, ingest_new_copy
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls here are still plain and safe.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = FAST_HASHERS
-
-
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
-
-
-@pytest.fixture
-def browser():
-    playwright = pytest.importorskip("playwright.sync_api")
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def screenshots(tmp_path: Path) -> Path:
