@@ -71,9 +71,10 @@ SCHEMA = Schema(
     case=KEYWORD(lowercase=True),
     decision_date=COLUMN(columns.NumericColumn("i")),  # yyyymmdd, 0 when unknown
     added=COLUMN(columns.NumericColumn("q")),  # when the site stored this version (epoch ms)
-    request=TEXT(analyzer=TEXT_ANALYZER),
+    # A word in the request or rationale says more about the item than one in the case summary.
+    request=TEXT(analyzer=TEXT_ANALYZER, field_boost=2.0),
     rationale=TEXT(analyzer=TEXT_ANALYZER),
-    summary=TEXT(analyzer=TEXT_ANALYZER),
+    summary=TEXT(analyzer=TEXT_ANALYZER, field_boost=0.5),
     drug=TEXT(analyzer=NAME_ANALYZER, phrase=False),  # generic and brand words: either finds the item
     hit=STORED(),  # what a result shows, in one stored value
     **{facet_field(name): KEYWORD(commas=True, lowercase=True, scorable=False) for name in FACETS},
@@ -542,6 +543,22 @@ def _snippets(fields: dict, terms: dict[str, set[str]]) -> list[str]:
     return [str(escape(rationale[:300] + ("…" if len(rationale) > 300 else "")))]
 
 
+def _with_summary_snippets(hits: list[Hit], terms: dict[str, set[str]]) -> list[Hit]:
+    """A hit that matched only in its case summary shows the summary passage, labelled, so the
+    reader sees why it is there (summaries live in the database, not in the index's stored values)."""
+    words = terms.get("summary", set())
+    unmarked = [hit for hit in hits if words and not any("<mark" in s for s in hit.snippets)]
+    if not unmarked:
+        return hits
+    from .models import Determination
+
+    summaries = dict(Determination.objects.filter(slug__in={h.slug for h in unmarked}).values_list("slug", "summary"))
+    for hit in unmarked:
+        if marked := highlight_text(summaries.get(hit.slug, ""), words):
+            hit.snippets = [f'<span class="snippet-source">Case summary:</span> {marked}']
+    return hits
+
+
 def _date_from_num(value: int) -> date | None:
     if not value:
         return None
@@ -631,7 +648,7 @@ def search(params: SearchParams) -> SearchResult:
         count=count,
         page=params.page,
         pages=pages,
-        hits=[_hit(searcher, docnum, terms, score) for docnum, score in page_docs],
+        hits=_with_summary_snippets([_hit(searcher, docnum, terms, score) for docnum, score in page_docs], terms),
         facets=_count_facets(arrays, base, masks, params),
         terms={(f, t) for f, ts in terms.items() for t in ts},
     )

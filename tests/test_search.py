@@ -276,3 +276,13 @@ def test_a_word_of_a_facet_value_finds_every_value_with_it(corpus):
 
 def test_an_unknown_facet_value_finds_nothing_rather_than_failing(corpus):
     assert index.search(SearchParams(q="state:atlantis")).count == 0
+
+
+def test_a_hit_found_only_by_its_case_summary_shows_the_summary_passage(corpus):
+    # CM16-0249536's summary names gabapentin; only some of its items' rationales do.
+    result = index.search(SearchParams(q="case:CM16-0249536 AND summary:gabapentin", per_page=50))
+    summary_only = [hit for hit in result.hits if "gabapentin" not in hit.rationale.lower()]
+    assert summary_only
+    for hit in summary_only:
+        assert hit.snippets[0].startswith('<span class="snippet-source">Case summary:</span>')
+        assert re.search(r"<mark[^>]*>gabapentin</mark>", hit.snippets[0], re.IGNORECASE)
