@@ -12,6 +12,7 @@ own grouping path is orders of magnitude slower on large result sets.
 """
 from __future__ import annotations
 
+import itertools
 import os
 import shutil
 import tempfile
@@ -40,7 +41,7 @@ from whoosh import columns  # noqa: E402
 from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, Schema  # noqa: E402
 from whoosh.writing import LockError  # noqa: E402
 
-from .query import Fields, QueryError, parse_query  # noqa: E402
+from .query import MAX_EXPANSION, Fields, QueryError, parse_query  # noqa: E402
 
 # -- schema: the one place that says what is indexed ------------------------------
 
@@ -525,7 +526,7 @@ def highlight_words(q: str) -> set[str]:
         return set()
     try:
         searcher, arrays = _reader.get()
-        query = _parse(q, arrays)
+        query = _parse(q, arrays, searcher)
     except (QueryError, IndexMissing):
         return set()
     terms = _highlighter_terms(query, searcher)
@@ -589,7 +590,7 @@ def _hit(searcher, docnum: int, terms: dict[str, set[str]], score: float | None)
 
 def _match(params: SearchParams, searcher, arrays: _FacetArrays):
     """(query, base, masks): what the words and dates match, and each chosen facet's mask."""
-    query = _parse(params.q, arrays) if params.q.strip() else None
+    query = _parse(params.q, arrays, searcher) if params.q.strip() else None
     base = arrays.live.copy()
     if query is not None:
         matched = np.zeros(arrays.doc_count, dtype=bool)
@@ -605,10 +606,23 @@ def _match(params: SearchParams, searcher, arrays: _FacetArrays):
     return query, base, masks
 
 
-def _parse(q: str, arrays: _FacetArrays) -> wq.Query:
-    """The user's query, with fielded facet terms matched against this index's facet values."""
+def _parse(q: str, arrays: _FacetArrays, searcher) -> wq.Query:
+    """The user's query, with fielded facet terms matched against this index's facet values.
+
+    A wildcard that expands to more than MAX_EXPANSION words is refused with a message:
+    Whoosh would OR together every one of them, and a two-letter prefix can mean thousands.
+    """
     by_field = {facet_field(name): values for name, values in arrays.values.items()}
-    return parse_query(q, QUERY_FIELDS, lambda field: by_field.get(field, ()))
+    reader = searcher.reader()
+    query = parse_query(q, QUERY_FIELDS, lambda field: by_field.get(field, ()),
+                        lambda field, text: (field, text.encode("utf-8")) in reader)
+    for leaf in query.leaves() if query.children() else [query]:
+        if isinstance(leaf, (wq.Prefix, wq.Wildcard)):
+            words = itertools.islice(leaf._btexts(reader), MAX_EXPANSION + 1)
+            if sum(1 for _ in words) > MAX_EXPANSION:
+                raise QueryError(f"'{leaf.text}*' matches more than {MAX_EXPANSION:,} different words; "
+                                 "give it more letters")
+    return query
 
 
 def _by_date(arrays: _FacetArrays, final: np.ndarray, *, oldest: bool) -> np.ndarray:

@@ -59,6 +59,8 @@ class Fields:
 
 # The values a facet field holds (lowercase), for matching ``state:carolina`` against them.
 Lexicon = Callable[[str], Sequence[str]]
+# Whether the index holds a term: (field, text) -> bool.
+TermExists = Callable[[str, str], bool]
 
 
 def _words(text: str) -> list[str]:
@@ -98,7 +100,7 @@ def _tokenize(text: str) -> list[tuple[str, str]]:
 
 
 class _Parser:
-    def __init__(self, text: str, fields: Fields, lexicon: Lexicon):
+    def __init__(self, text: str, fields: Fields, lexicon: Lexicon, term_exists: TermExists):
         if len(text) > MAX_QUERY_LENGTH:
             raise QueryError(f"the query is longer than {MAX_QUERY_LENGTH} characters")
         if text.count('"') % 2:
@@ -107,6 +109,7 @@ class _Parser:
         self.at = 0
         self.fields = fields
         self.lexicon = lexicon
+        self.term_exists = term_exists
 
     # -- token stream
     def peek(self) -> tuple[str, str] | None:
@@ -258,7 +261,12 @@ class _Parser:
 
     def wildcard(self, field: str, pattern: str) -> wq.Query:
         if pattern.endswith("*") and "*" not in pattern[:-1] and "?" not in pattern:
-            return wq.Prefix(field, pattern[:-1])
+            prefix = pattern[:-1]
+            # The text fields hold stems: "medication" is indexed as "medic", which "medicat*" does
+            # not reach. So a stem the typed prefix starts with (a few letters shorter) counts too.
+            stems = [wq.Term(field, prefix[:k]) for k in range(len(prefix) - 1, max(4, len(prefix) - 3) - 1, -1)
+                     if self.term_exists(field, prefix[:k])]
+            return _either([wq.Prefix(field, prefix), *stems])
         return wq.Wildcard(field, pattern)
 
     def phrase(self, token: str, fields: tuple[str, ...]) -> wq.Query:
@@ -345,9 +353,10 @@ def _contains(words: list[str], wanted: list[str]) -> bool:
     return any(words[i:i + len(wanted)] == wanted for i in range(len(words) - len(wanted) + 1))
 
 
-def parse_query(text: str, fields: Fields, lexicon: Lexicon = lambda facet: ()) -> wq.Query:
+def parse_query(text: str, fields: Fields, lexicon: Lexicon = lambda facet: (),
+                term_exists: TermExists = lambda field, text: False) -> wq.Query:
     """Parse a user's query; raises ``QueryError`` with a message for the page."""
-    return _Parser(text, fields, lexicon).parse()
+    return _Parser(text, fields, lexicon, term_exists).parse()
 
 
 def query_terms(query: wq.Query) -> set[tuple[str, str]]:

@@ -286,3 +286,20 @@ def test_a_hit_found_only_by_its_case_summary_shows_the_summary_passage(corpus):
     for hit in summary_only:
         assert hit.snippets[0].startswith('<span class="snippet-source">Case summary:</span>')
         assert re.search(r"<mark[^>]*>gabapentin</mark>", hit.snippets[0], re.IGNORECASE)
+
+
+def test_a_wildcard_past_the_expansion_limit_is_refused_with_a_message(corpus, client, monkeypatch):
+    monkeypatch.setattr(index, "MAX_EXPANSION", 5)
+    with pytest.raises(index.QueryError, match="more than 5 different words"):
+        index.search(SearchParams(q="me*"))
+    response = client.get(reverse("search"), {"q": "me*"})
+    assert response.status_code == 400 and "give it more letters" in response.content.decode()
+    assert index.search(SearchParams(q="medicat*")).count > 0
+
+
+def test_a_root_expander_reaches_words_the_index_holds_as_shorter_stems(corpus):
+    # "medication" is indexed as its stem "medic": medicat! must still find it.
+    with_root = index.search(SearchParams(q="medicat!", per_page=1000))
+    plain = index.search(SearchParams(q="medication", per_page=1000))
+    assert plain.count > 0
+    assert {h.key for h in plain.hits} <= {h.key for h in with_root.hits}
