@@ -727,3 +727,29 @@ def check_against_database() -> IndexCheck:
         stale=sorted(key for key in stored.keys() & indexed.keys() if indexed[key] < stored[key]),
         duplicates=sorted(key for key, n in seen.items() if n > 1),
     )
+
+
+def sync_with_database() -> IndexCheck:
+    """Bring this machine's index in line with the database: what check_against_database finds,
+    mended in one write (for a web server whose index a shared database has moved ahead of)."""
+    from .models import Determination
+
+    check = check_against_database()
+    slugs = {key.rsplit("#", 1)[0] for key in (*check.missing, *check.extra, *check.stale, *check.duplicates)}
+    if not slugs:
+        return check
+    ix = open_index()
+    writer = _writer(ix)
+    try:
+        with writer.searcher() as searcher:
+            for slug in slugs:
+                for docnum in searcher.document_numbers(slug=slug):
+                    writer.delete_document(docnum)
+        for determination in Determination.objects.filter(slug__in=slugs).prefetch_related("items"):
+            for document in item_documents(determination):
+                writer.add_document(**document)
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit()
+    return check

@@ -122,3 +122,17 @@ def test_a_missing_index_folder_is_mended_by_reindex(data):
     shutil.rmtree((data / "index").resolve())
     assert run(data, "reindex").returncode == 0
     assert run(data, "check_index").returncode == 0
+
+
+def test_sync_index_mends_an_index_the_database_moved_ahead_of(data):
+    """A second web server sharing the database: its own index lacks what another machine ingested."""
+    assert run(data, "ingest", str(SEEDS)).returncode == 0
+    with sqlite3.connect(data / "imr.sqlite3") as db:  # another machine changed a stored item
+        db.execute("update search_determination set updated_at = datetime('now', '+1 day') where id = "
+                   "(select min(id) from search_determination)")
+        db.execute("delete from search_disputeditem where id = (select max(id) from search_disputeditem)")
+    assert run(data, "check_index").returncode == 1
+    synced = run(data, "sync_index")
+    assert synced.returncode == 0, synced.stderr
+    assert "removed 1" in synced.stdout and "refreshed" in synced.stdout
+    assert run(data, "check_index").returncode == 0
