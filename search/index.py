@@ -20,6 +20,7 @@ import threading
 import time
 import warnings
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -199,6 +200,33 @@ def _writer(ix, *, wait: float = 60.0):
             time.sleep(0.2)
 
 
+@contextmanager
+def _writing(ix) -> Iterator:
+    """A writer that commits when the block ends and is cancelled if it raises."""
+    writer = _writer(ix)
+    try:
+        yield writer
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit()
+
+
+def _replace(writer, slugs: Iterable[str], determinations: Iterable) -> None:
+    """Delete the items of ``slugs`` and add those of ``determinations``, in one writer.
+
+    One searcher for the lot: ``delete_by_term`` would open a reader per call (at 10,000
+    determinations that was more than half of an ingest).
+    """
+    with writer.searcher() as searcher:
+        for slug in slugs:
+            for docnum in searcher.document_numbers(slug=slug):
+                writer.delete_document(docnum)
+    for determination in determinations:
+        for document in item_documents(determination):
+            writer.add_document(**document)
+
+
 def index_pending(*, batch: int = 2000) -> int:
     """Index every stored determination the index does not hold yet; returns how many."""
     from .models import Determination
@@ -211,27 +239,15 @@ def index_pending(*, batch: int = 2000) -> int:
         )
         if not chunk:
             return done
-        writer = _writer(ix)
-        try:
-            # One searcher for the batch: delete_by_term would open a reader per call.
-            with writer.searcher() as searcher:
-                for determination in chunk:
-                    for docnum in searcher.document_numbers(slug=determination.slug):
-                        writer.delete_document(docnum)
-                    for document in item_documents(determination):
-                        writer.add_document(**document)
-        except BaseException:
-            writer.cancel()
-            raise
-        writer.commit()
+        with _writing(ix) as writer:
+            _replace(writer, [d.slug for d in chunk], chunk)
         Determination.objects.filter(pk__in=[d.pk for d in chunk]).update(indexed=True)
         done += len(chunk)
 
 
 def remove_determination(slug: str) -> None:
-    writer = _writer(open_index())
-    writer.delete_by_term("slug", slug)
-    writer.commit()
+    with _writing(open_index()) as writer:
+        _replace(writer, [slug], [])
 
 
 def rebuild(*, batch: int = 500) -> int:
@@ -738,18 +754,6 @@ def sync_with_database() -> IndexCheck:
     slugs = {key.rsplit("#", 1)[0] for key in (*check.missing, *check.extra, *check.stale, *check.duplicates)}
     if not slugs:
         return check
-    ix = open_index()
-    writer = _writer(ix)
-    try:
-        with writer.searcher() as searcher:
-            for slug in slugs:
-                for docnum in searcher.document_numbers(slug=slug):
-                    writer.delete_document(docnum)
-        for determination in Determination.objects.filter(slug__in=slugs).prefetch_related("items"):
-            for document in item_documents(determination):
-                writer.add_document(**document)
-    except BaseException:
-        writer.cancel()
-        raise
-    writer.commit()
+    with _writing(open_index()) as writer:
+        _replace(writer, slugs, Determination.objects.filter(slug__in=slugs).prefetch_related("items"))
     return check
