@@ -19,6 +19,7 @@ import tempfile
 import threading
 import time
 import warnings
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -40,6 +41,7 @@ from whoosh import query as wq  # noqa: E402
 from whoosh.analysis import RegexTokenizer, LowercaseFilter, StemmingAnalyzer  # noqa: E402
 from whoosh import columns  # noqa: E402
 from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, Schema  # noqa: E402
+from whoosh.collectors import TopCollector  # noqa: E402
 from whoosh.writing import LockError  # noqa: E402
 
 from .query import MAX_EXPANSION, Fields, QueryError, parse_query  # noqa: E402
@@ -291,6 +293,8 @@ class _FacetArrays:
     pair_docs: dict[str, np.ndarray] = field(default_factory=dict)
     pair_codes: dict[str, np.ndarray] = field(default_factory=dict)
     postings: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)  # facet -> value -> docs
+    # Results of this searcher version, by what was asked: dropped with it when the index changes.
+    results: OrderedDict = field(default_factory=OrderedDict)
 
 
 def _column(reader, name: str, count: int, dtype) -> np.ndarray:
@@ -604,22 +608,58 @@ def _hit(searcher, docnum: int, terms: dict[str, set[str]], score: float | None)
     )
 
 
-def _match(params: SearchParams, searcher, arrays: _FacetArrays):
-    """(query, base, masks): what the words and dates match, and each chosen facet's mask."""
-    query = _parse(params.q, arrays, searcher) if params.q.strip() else None
-    base = arrays.live.copy()
-    if query is not None:
-        matched = np.zeros(arrays.doc_count, dtype=bool)
-        matched[np.fromiter(query.docs(searcher), dtype=np.int64)] = True
-        base &= matched
+@dataclass
+class _Scope:
+    """Everything a search narrows by except its words, as masks over document numbers."""
+
+    within: np.ndarray  # live documents inside the date and "added after" ranges
+    masks: dict[str, np.ndarray]  # each chosen facet's values
+    keep: np.ndarray  # within, and every facet mask
+
+
+def _scope(params: SearchParams, arrays: _FacetArrays) -> _Scope:
+    within = arrays.live.copy()
     if params.date_from:
-        base &= arrays.decision_date >= _datenum(params.date_from)
+        within &= arrays.decision_date >= _datenum(params.date_from)
     if params.date_to:
-        base &= (arrays.decision_date <= _datenum(params.date_to)) & (arrays.decision_date > 0)
+        within &= (arrays.decision_date <= _datenum(params.date_to)) & (arrays.decision_date > 0)
     if params.added_after:
-        base &= arrays.added > int(params.added_after.timestamp() * 1000)
+        within &= arrays.added > int(params.added_after.timestamp() * 1000)
     masks = {name: _filter_mask(arrays, name, chosen) for name, chosen in params.filters.items() if chosen}
-    return query, base, masks
+    keep = within.copy()
+    for mask in masks.values():
+        keep &= mask
+    return _Scope(within, masks, keep)
+
+
+def _mask_of(docnums, size: int) -> np.ndarray:
+    mask = np.zeros(size, dtype=bool)
+    mask[np.fromiter(docnums, dtype=np.int64)] = True
+    return mask
+
+
+class _AllAndTop(TopCollector):
+    """One pass over a query's matches: every document number (for the facet counts) and the
+    top ``limit`` by score among those ``keep`` allows (the page).
+
+    ``usequality=False`` and ``replace=0``: block-quality skipping and matcher replacement
+    both leave matches out (of OR and wildcard queries), and every match must be counted.
+    """
+
+    def __init__(self, limit: int, keep: np.ndarray):
+        super().__init__(limit=limit, usequality=False, replace=0)
+        self.keep = keep
+        self.matched: list[int] = []
+
+    def collect(self, sub_docnum):
+        docnum = self.offset + sub_docnum
+        self.matched.append(docnum)
+        if self.keep[docnum]:
+            return super().collect(sub_docnum)
+        return None
+
+    def ranked(self) -> list[tuple[int, float]]:
+        return [(-negated, score) for score, negated in sorted(self.items, reverse=True)]
 
 
 def _parse(q: str, arrays: _FacetArrays, searcher) -> wq.Query:
@@ -653,52 +693,81 @@ def search(params: SearchParams) -> SearchResult:
     Raises ``QueryError`` for a query that cannot be read and ``PageOutOfRange``.
     """
     searcher, arrays = _reader.get()
-    query, base, masks = _match(params, searcher, arrays)
-    final = base
-    for mask in masks.values():
-        final = final & mask
+    key = _cache_key(params)
+    if (cached := arrays.results.get(key)) is not None:
+        arrays.results.move_to_end(key)
+        return cached
+    result = _search(params, searcher, arrays)
+    arrays.results[key] = result
+    if len(arrays.results) > RESULT_CACHE_SIZE:
+        arrays.results.popitem(last=False)
+    return result
+
+
+RESULT_CACHE_SIZE = 256
+
+
+def _cache_key(params: SearchParams) -> tuple:
+    filters = tuple(sorted((name, tuple(sorted(v.strip().lower() for v in values)))
+                           for name, values in params.filters.items() if values))
+    return (params.q.strip(), filters, params.date_from, params.date_to, params.sort, params.page,
+            params.per_page, params.added_after)
+
+
+def _search(params: SearchParams, searcher, arrays: _FacetArrays) -> SearchResult:
+    query = _parse(params.q, arrays, searcher) if params.q.strip() else None
+    scope = _scope(params, arrays)
+    start = (params.page - 1) * params.per_page
+    ranked: list[tuple[int, float]] | None = None
+    if query is None:
+        base = scope.within
+    elif params.sort == "relevance":
+        collector = _AllAndTop(max(start, 0) + params.per_page, scope.keep)
+        searcher.search_with_collector(query, collector)
+        base = scope.within & _mask_of(collector.matched, arrays.doc_count)
+        ranked = collector.ranked()
+    else:
+        base = scope.within & _mask_of(query.docs(searcher), arrays.doc_count)
+    final = base & scope.keep
     count = int(np.count_nonzero(final))
     pages = max(1, -(-count // params.per_page))
     if params.page < 1 or params.page > pages:
         raise PageOutOfRange(f"there is no page {params.page}: the results have {pages} page(s)")
-    start = (params.page - 1) * params.per_page
-    terms = _highlighter_terms(query, searcher)
-
-    if query is not None and params.sort == "relevance":
-        narrowed = bool(masks) or params.date_from is not None or params.date_to is not None
-        restrict = set(np.flatnonzero(final).tolist()) if narrowed else None
-        results = searcher.search(query, filter=restrict, limit=start + params.per_page)
-        page_docs = [(hit.docnum, hit.score) for hit in list(results)[start:]]
+    if ranked is not None:
+        page_docs = ranked[start:start + params.per_page]
     else:
         ordered = _by_date(arrays, final, oldest=params.sort == "oldest")
         page_docs = [(int(d), None) for d in ordered[start:start + params.per_page]]
 
+    terms = _highlighter_terms(query, searcher)
     return SearchResult(
         params=params,
         count=count,
         page=params.page,
         pages=pages,
         hits=_with_summary_snippets([_hit(searcher, docnum, terms, score) for docnum, score in page_docs], terms),
-        facets=_count_facets(arrays, base, masks, params),
+        facets=_count_facets(arrays, base, scope.masks, params),
         terms={(f, t) for f, ts in terms.items() for t in ts},
     )
 
 
+def _final(params: SearchParams) -> tuple:
+    """(searcher, arrays, mask of every matching item) without ranking."""
+    searcher, arrays = _reader.get()
+    query = _parse(params.q, arrays, searcher) if params.q.strip() else None
+    scope = _scope(params, arrays)
+    final = scope.keep if query is None else scope.keep & _mask_of(query.docs(searcher), arrays.doc_count)
+    return searcher, arrays, final
+
+
 def count(params: SearchParams) -> int:
     """How many items match, without ranking, facets or highlighting."""
-    searcher, arrays = _reader.get()
-    _, final, masks = _match(params, searcher, arrays)
-    for mask in masks.values():
-        final = final & mask
-    return int(np.count_nonzero(final))
+    return int(np.count_nonzero(_final(params)[2]))
 
 
 def iter_matches(params: SearchParams) -> Iterator[Hit]:
     """Every matching item (for export), newest first, without snippets."""
-    searcher, arrays = _reader.get()
-    _, final, masks = _match(params, searcher, arrays)
-    for mask in masks.values():
-        final = final & mask
+    searcher, arrays, final = _final(params)
     for docnum in _by_date(arrays, final, oldest=False):
         yield _hit(searcher, int(docnum), {}, None)
 
