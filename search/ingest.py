@@ -17,13 +17,12 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db import connections, transaction
+from django.conf import settings
+from django.db import transaction
 
-from . import parser
-from .extract import ExtractError, document_text
+from . import workers
 from .models import Determination, DisputedItem
 from .record import Determination as Record
-from .record import ParseError
 
 log = logging.getLogger("imr.ingest")
 
@@ -159,16 +158,6 @@ def _read(path: Path) -> _Read:
     return _Read(path, data, hashlib.sha256(data).hexdigest())
 
 
-def _parse(job: tuple[str, bytes]) -> tuple[str, Record | None, str]:
-    """In a worker: (text, record, reason refused); no database, no Django."""
-    name, data = job
-    try:
-        text = document_text(name, data)
-        return text, parser.parse(text), ""
-    except (ExtractError, ParseError) as error:
-        return "", None, str(error)
-
-
 def _store(read: _Read, text: str, record: Record | None, reason: str) -> FileResult:
     if record is None:
         return FileResult(str(read.path), REFUSED, reason)
@@ -187,7 +176,7 @@ def ingest_file(path: Path) -> FileResult:
         return FileResult(str(path), UNCHANGED, slug=known)
     if path.suffix.lower() not in SUFFIXES:
         return FileResult(str(path), REFUSED, "not a .txt or .pdf file")
-    return _store(read, *_parse((path.name, read.data)))
+    return _store(read, *workers.parse_document((path.name, read.data)))
 
 
 def _results(files: list[Path], pool) -> Iterator[FileResult]:
@@ -198,7 +187,8 @@ def _results(files: list[Path], pool) -> Iterator[FileResult]:
                      .values_list("sha256", "slug"))
         fresh = [r for r in reads if not r.error and r.sha256 not in known and r.path.suffix.lower() in SUFFIXES]
         jobs = [(r.path.name, r.data) for r in fresh]
-        parsed = dict(zip((id(r) for r in fresh), pool.imap(_parse, jobs, chunksize=4) if pool else map(_parse, jobs)))
+        parse = pool.imap(workers.parse_document, jobs, chunksize=4) if pool else map(workers.parse_document, jobs)
+        parsed = dict(zip((id(r) for r in fresh), parse))
         for read in reads:
             if read.error:
                 yield FileResult(str(read.path), REFUSED, read.error)
@@ -235,8 +225,7 @@ def ingest_paths(
     workers = workers if workers is not None else (os.cpu_count() or 1)
     pool = None
     if workers > 1 and len(files) >= PARALLEL_FROM:
-        connections.close_all()  # forked workers must not share the parent's database sockets
-        pool = multiprocessing.get_context("fork").Pool(workers)
+        pool = multiprocessing.get_context("forkserver").Pool(workers)
     indexer = _BackgroundIndexer() if index and pool is not None else None
     try:
         for number, result in enumerate(_results(files, pool), start=1):
@@ -260,11 +249,11 @@ def ingest_paths(
 
 
 class _BackgroundIndexer:
-    """Indexes what is stored so far in a forked process, while this one goes on storing.
+    """Indexes what is stored so far in another process, while this one goes on storing.
 
     Storing is one core's work and Whoosh indexing another's; overlapping them uses both.
-    Only for large ingests (the pool is running): the child reads committed rows, so it
-    needs a database other processes can see.
+    Only for large ingests (the pool is running): the child reads committed rows through its
+    own database connection.
     """
 
     def __init__(self):
@@ -274,18 +263,11 @@ class _BackgroundIndexer:
         if self.process is not None and self.process.is_alive():
             return  # the previous round is still writing; the next trigger or the end catches up
         self.wait()
-        connections.close_all()
-        self.process = multiprocessing.get_context("fork").Process(target=_index_in_child, daemon=True)
+        context = multiprocessing.get_context("forkserver")
+        self.process = context.Process(target=workers.index_pending, args=(settings.SETTINGS_MODULE,), daemon=True)
         self.process.start()
 
     def wait(self) -> None:
         if self.process is not None:
             self.process.join()
             self.process = None
-
-
-def _index_in_child() -> None:
-    from .index import index_pending
-
-    connections.close_all()  # never use the parent's connection objects
-    index_pending()
