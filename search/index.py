@@ -131,7 +131,7 @@ def item_documents(determination) -> Iterator[dict]:
                 "key": f"{determination.slug}#{item.position}",
                 "slug": determination.slug,
                 "position": item.position,
-                "case": determination.case_number or determination.slug,
+                "case": determination.case_number or "",
                 "decision_date": _datenum(determination.decision_date),
                 "added": int(determination.updated_at.timestamp() * 1000),
                 "request": item.request,
@@ -405,7 +405,7 @@ class Hit:
     key: str
     slug: str
     position: int
-    case_number: str
+    case_number: str  # "" when the determination has none (its slug is then "doc-<hash>")
     request: str
     outcome: str
     drug: str

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+from urllib.parse import urlencode
 from dataclasses import dataclass
 
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
@@ -57,7 +58,8 @@ def _browse_all(outcome: _Outcome) -> SearchResult | None:
 
 def _hit_json(request: HttpRequest, hit) -> dict:
     return {
-        "case_number": hit.case_number,
+        "case_number": hit.case_number or None,
+        "id": hit.slug,
         "request": hit.request,
         "outcome": hit.outcome,
         "drug": hit.drug or None,
@@ -68,7 +70,7 @@ def _hit_json(request: HttpRequest, hit) -> dict:
         "specialties": hit.specialties,
         "position": hit.position,
         "url": request.build_absolute_uri(
-            f"{reverse('determination', args=[hit.slug])}?q={request.GET.get('q', '')}#{hit.anchor}"
+            f"{reverse('determination', args=[hit.slug])}?{urlencode({'q': request.GET.get('q', '')})}#{hit.anchor}"
         ),
         "snippets": hit.snippets,
     }

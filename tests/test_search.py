@@ -303,3 +303,10 @@ def test_a_root_expander_reaches_words_the_index_holds_as_shorter_stems(corpus):
     plain = index.search(SearchParams(q="medication", per_page=1000))
     assert plain.count > 0
     assert {h.key for h in plain.hits} <= {h.key for h in with_root.hits}
+
+
+def test_the_api_gives_no_case_number_for_a_determination_without_one(corpus, client):
+    data = client.get("/api/search", {"q": "dilaudid"}).json()
+    hit = data["results"][0]
+    assert hit["case_number"] is None and hit["id"].startswith("doc-")
+    assert "q=dilaudid" in hit["url"] and hit["url"].endswith(f"#item-{hit['position']}")
