@@ -20,6 +20,7 @@ from datetime import date, timedelta
 from typing import TypeVar
 
 from . import vocab
+from .parser import make_item
 from .record import OVERTURNED, UPHELD, Determination, Item
 
 T = TypeVar("T")
@@ -1997,18 +1998,9 @@ def _item(rng: random.Random, case: _Case, request: _Request, outcome: str) -> I
     claims = _guideline(rng, topic, case, request, who="claims")
     maximus = _guideline(rng, topic, case, request, who="maximus")
     rationale = _rationale(rng, topic, case, request, outcome, maximus)
-    head = _collapse(request.request)
-    found = vocab.find_drug(head)
-    drug, brand = found if found else (None, None)
-    return Item(
-        request=head,
+    return make_item(
+        request=_collapse(request.request),
         outcome=outcome,
-        drug=drug,
-        brand=brand,
-        strength=vocab.find_strength(head) if drug else None,
-        quantity=vocab.find_quantity(head),
-        category=vocab.categorize(head, drug),
-        guidelines=vocab.guideline_sources(maximus),
         claims_guideline=_collapse(claims),
         maximus_guideline=_collapse(maximus),
         rationale=rationale,

@@ -296,20 +296,32 @@ def _parse_item(heading_lines: list[str], body: list[str], number: int) -> Item:
     rationale = join_lines(blocks["Decision rationale:"])
     if not rationale:
         raise ParseError(f"disputed item {number} ({head!r}) has no decision rationale: the text is cut off")
-    maximus = join_lines(blocks["MAXIMUS guideline:"])
-    found = vocab.find_drug(head)
+    return make_item(
+        request=head,
+        outcome=outcome,
+        claims_guideline=join_lines(blocks["Claims Administrator guideline:"]),
+        maximus_guideline=join_lines(blocks["MAXIMUS guideline:"]),
+        rationale=rationale,
+        original_request=original_request,
+    )
+
+
+def make_item(*, request: str, outcome: str, claims_guideline: str, maximus_guideline: str, rationale: str,
+              original_request: str = "") -> Item:
+    """An item from its texts: what the request and the guideline line say is derived here, once."""
+    found = vocab.find_drug(request)
     drug, brand = found if found else (None, None)
     return Item(
-        request=head,
+        request=request,
         outcome=outcome,
         drug=drug,
         brand=brand,
-        strength=vocab.find_strength(head) if drug else None,
-        quantity=vocab.find_quantity(head),
-        category=vocab.categorize(head, drug),
-        guidelines=vocab.guideline_sources(maximus),
-        claims_guideline=join_lines(blocks["Claims Administrator guideline:"]),
-        maximus_guideline=maximus,
+        strength=vocab.find_strength(request) if drug else None,
+        quantity=vocab.find_quantity(request),
+        category=vocab.categorize(request, drug),
+        guidelines=vocab.guideline_sources(maximus_guideline),
+        claims_guideline=claims_guideline,
+        maximus_guideline=maximus_guideline,
         rationale=rationale,
         original_request=original_request,
     )
