@@ -38,6 +38,7 @@ from django.conf import settings  # noqa: E402
 from whoosh import highlight  # noqa: E402
 from whoosh import index as windex  # noqa: E402
 from whoosh import query as wq  # noqa: E402
+from whoosh.query import spans  # noqa: E402
 from whoosh.analysis import RegexTokenizer, LowercaseFilter, StemmingAnalyzer  # noqa: E402
 from whoosh import columns  # noqa: E402
 from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, Schema  # noqa: E402
@@ -293,8 +294,9 @@ class _FacetArrays:
     pair_docs: dict[str, np.ndarray] = field(default_factory=dict)
     pair_codes: dict[str, np.ndarray] = field(default_factory=dict)
     postings: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)  # facet -> value -> docs
-    # Results of this searcher version, by what was asked: dropped with it when the index changes.
+    # Results and term postings of this searcher version: dropped with it when the index changes.
     results: OrderedDict = field(default_factory=OrderedDict)
+    term_docs: OrderedDict = field(default_factory=OrderedDict)
 
 
 def _column(reader, name: str, count: int, dtype) -> np.ndarray:
@@ -638,28 +640,93 @@ def _mask_of(docnums, size: int) -> np.ndarray:
     return mask
 
 
-class _AllAndTop(TopCollector):
-    """One pass over a query's matches: every document number (for the facet counts) and the
-    top ``limit`` by score among those ``keep`` allows (the page).
+class _TopKept(TopCollector):
+    """The top ``limit`` matches by score among those ``keep`` allows (the page).
 
-    ``usequality=False`` and ``replace=0``: block-quality skipping and matcher replacement
-    both leave matches out (of OR and wildcard queries), and every match must be counted.
+    Block-quality skipping stays on: a block it skips cannot beat the kept documents already
+    in the heap. Which documents match at all is counted separately, in numpy (_matching).
     """
 
     def __init__(self, limit: int, keep: np.ndarray):
-        super().__init__(limit=limit, usequality=False, replace=0)
+        super().__init__(limit=limit)
         self.keep = keep
-        self.matched: list[int] = []
 
     def collect(self, sub_docnum):
-        docnum = self.offset + sub_docnum
-        self.matched.append(docnum)
-        if self.keep[docnum]:
+        if self.keep[self.offset + sub_docnum]:
             return super().collect(sub_docnum)
         return None
 
     def ranked(self) -> list[tuple[int, float]]:
         return [(-negated, score) for score, negated in sorted(self.items, reverse=True)]
+
+
+class _AllAndTop(_TopKept):
+    """For queries that need word positions (phrases, proximity): one pass collects every match
+    and ranks the kept ones, since walking positions twice costs twice. ``usequality=False``
+    and ``replace=0``: skipping blocks or replacing matchers would leave matches uncounted."""
+
+    def __init__(self, limit: int, keep: np.ndarray):
+        TopCollector.__init__(self, limit=limit, usequality=False, replace=0)
+        self.keep = keep
+        self.matched: list[int] = []
+
+    def collect(self, sub_docnum):
+        self.matched.append(self.offset + sub_docnum)
+        return super().collect(sub_docnum)
+
+
+def _needs_positions(query: wq.Query) -> bool:
+    return any(isinstance(q, (wq.Phrase, spans.SpanQuery)) for q in (query, *query.leaves()))
+
+
+TERM_CACHE_SIZE = 64  # per searcher version; a common word's documents are ~4 bytes each
+
+
+def _term_docs(searcher, arrays: _FacetArrays, fieldname: str, text) -> np.ndarray:
+    """Document numbers holding a term, read once per searcher version and kept for the next query."""
+    btext = text if isinstance(text, bytes) else SCHEMA[fieldname].to_bytes(text)
+    key = (fieldname, btext)
+    if (docs := arrays.term_docs.get(key)) is not None:
+        arrays.term_docs.move_to_end(key)
+        return docs
+    reader = searcher.reader()
+    docs = (np.fromiter(reader.postings(fieldname, btext).all_ids(), dtype=np.int64)
+            if key in reader else np.zeros(0, dtype=np.int64))
+    arrays.term_docs[key] = docs
+    if len(arrays.term_docs) > TERM_CACHE_SIZE:
+        arrays.term_docs.popitem(last=False)
+    return docs
+
+
+def _matching(query: wq.Query, searcher, arrays: _FacetArrays) -> np.ndarray:
+    """Every document the query matches, as a mask, without scoring any of them.
+
+    Terms, prefixes and their AND/OR/NOT are set operations over postings in numpy; phrases
+    and proximity need word positions, so Whoosh walks those.
+    """
+    size = arrays.doc_count
+    if isinstance(query, wq.Term):
+        mask = np.zeros(size, dtype=bool)
+        mask[_term_docs(searcher, arrays, query.fieldname, query.text)] = True
+        return mask
+    if isinstance(query, (wq.Prefix, wq.Wildcard)):
+        mask = np.zeros(size, dtype=bool)
+        for btext in query._btexts(searcher.reader()):
+            mask[_term_docs(searcher, arrays, query.fieldname, btext)] = True
+        return mask
+    if isinstance(query, wq.Or):
+        mask = np.zeros(size, dtype=bool)
+        for sub in query.subqueries:
+            mask |= _matching(sub, searcher, arrays)
+        return mask
+    if isinstance(query, wq.And):
+        mask = np.ones(size, dtype=bool)
+        for sub in query.subqueries:
+            mask &= _matching(sub, searcher, arrays)
+        return mask
+    if isinstance(query, wq.AndNot):
+        return _matching(query.a, searcher, arrays) & ~_matching(query.b, searcher, arrays)
+    return _mask_of(query.docs(searcher), size)
 
 
 def _parse(q: str, arrays: _FacetArrays, searcher) -> wq.Query:
@@ -721,13 +788,17 @@ def _search(params: SearchParams, searcher, arrays: _FacetArrays) -> SearchResul
     ranked: list[tuple[int, float]] | None = None
     if query is None:
         base = scope.within
-    elif params.sort == "relevance":
-        collector = _AllAndTop(max(start, 0) + params.per_page, scope.keep)
+    elif params.sort == "relevance" and _needs_positions(query):
+        collector = _AllAndTop(start + params.per_page, scope.keep)
         searcher.search_with_collector(query, collector)
         base = scope.within & _mask_of(collector.matched, arrays.doc_count)
         ranked = collector.ranked()
     else:
-        base = scope.within & _mask_of(query.docs(searcher), arrays.doc_count)
+        base = scope.within & _matching(query, searcher, arrays)
+        if params.sort == "relevance" and 0 <= start < np.count_nonzero(base & scope.keep):
+            collector = _TopKept(start + params.per_page, scope.keep)
+            searcher.search_with_collector(query, collector)
+            ranked = collector.ranked()
     final = base & scope.keep
     count = int(np.count_nonzero(final))
     pages = max(1, -(-count // params.per_page))
@@ -756,7 +827,7 @@ def _final(params: SearchParams) -> tuple:
     searcher, arrays = _reader.get()
     query = _parse(params.q, arrays, searcher) if params.q.strip() else None
     scope = _scope(params, arrays)
-    final = scope.keep if query is None else scope.keep & _mask_of(query.docs(searcher), arrays.doc_count)
+    final = scope.keep if query is None else scope.keep & _matching(query, searcher, arrays)
     return searcher, arrays, final
 
 

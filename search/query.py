@@ -25,6 +25,10 @@ from whoosh.query import spans
 
 from . import vocab
 
+# Whoosh 2.7.4's SpanNear2._and_query names a module it never imported ("q.And"), so sizing an
+# OR of proximity queries (which Whoosh does on large indexes) raises NameError.
+spans.SpanNear2._and_query = lambda self: wq.And(self.qs)
+
 MAX_QUERY_LENGTH = 1000
 MAX_EXPANSION = 2000  # a wildcard past this many words is refused, not run slowly
 SENTENCE_SLOP = 20
@@ -243,7 +247,11 @@ class _Parser:
                 raise QueryError(f"{word!r} is too wide: give a wildcard at least two letters")
             return _either([self.wildcard(field, word.lower()) for field in fields])
         names = _drug_equivalents(word.lower()) if expand_drugs else ()
-        options = [self.term(field, text) for field in fields for text in (word, *names)]
+        options = [self.term(field, word) for field in fields]
+        # Equivalent drug names only where the index holds them: every absent one would still
+        # be a matcher in a deep OR that Whoosh steps through for each document.
+        options += [q for q in (self.term(field, name) for field in fields for name in names)
+                    if isinstance(q, wq.Term) and self.term_exists(q.fieldname, q.text)]
         options = [option for option in options if option is not None]
         if not options:
             raise QueryError(f"{word!r} has nothing to search for")
