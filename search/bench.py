@@ -1,0 +1,603 @@
+"""The bench: N generated determinations, ingested, and one query mix timed on Whoosh and on SQLite FTS5.
+
+Every measured step runs in a process of its own, with the scratch data folder as
+``IMR_DATA_DIR`` and no ``DATABASE_URL`` (so nothing touches the site's data):
+``manage.py migrate`` and ``manage.py ingest`` (timed, its peak memory read with
+``os.wait4`` and by summing the process tree's RSS while it runs), then
+``manage.py bench --measure whoosh`` (the web worker's view: open the index, build
+the facet arrays, answer the mix) and ``manage.py bench --measure fts5`` (build an
+FTS5 table over the same items, answer the same mix with equivalent work: all
+matches counted, facet counts over all of them, the top 20 ranked, 20 snippets).
+
+Generated documents and the ingested data folder are kept under
+``<workdir>/<N>-<seed>/`` and reused by the next run with the same N and seed;
+``--fresh`` ingests again. Nothing here is a test: timings are reported, never asserted.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_WORKDIR = ROOT / "var" / "bench"
+DEFAULT_PDF_DIR = ROOT.parent / "shared" / "corpus" / "dwc-2016"
+PAGE = 20
+
+# -- the query mix: one place, read by the bench and by scripts/loadtest.py -------------------
+
+
+@dataclass(frozen=True)
+class BenchQuery:
+    name: str
+    q: str = ""
+    filters: dict[str, list[str]] = field(default_factory=dict)
+    fts: str = ""  # the same words as an FTS5 MATCH expression; "" when there are no words
+    drug_names: bool = False  # FTS5: expand to the drug's other names, as the query language does
+
+    @property
+    def sort(self) -> str:
+        return "relevance" if self.q else "newest"  # as the search form decides
+
+
+QUERY_MIX: tuple[BenchQuery, ...] = (
+    BenchQuery("drug", q="norco", drug_names=True),
+    BenchQuery("common_word", q="pain", fts="pain"),
+    BenchQuery("phrase", q='"not medically necessary"', fts='"not medically necessary"'),
+    BenchQuery("boolean_and", q="pain AND medication", fts="pain AND medication"),
+    BenchQuery("prefix", q="lum*", fts="lum*"),
+    BenchQuery("fielded", q="mri", filters={"outcome": ["Overturned"]}, fts="mri"),
+    BenchQuery("browse", filters={"category": ["imaging"]}),
+)
+
+# Facets with one value per item are columns of the FTS5 side's item table; the others a side table.
+SINGLE_FACETS = ("outcome", "drug", "category", "year")
+MULTI_FACETS = ("specialty", "state", "guideline")
+
+
+class BenchError(RuntimeError):
+    """A step of the bench failed; the message says which and shows its error output."""
+
+
+# -- small helpers -------------------------------------------------------------------------------
+
+
+def percentile(samples: list[float], fraction: float) -> float:
+    """Nearest-rank percentile: with 29 samples, p95 is the 28th smallest."""
+    ordered = sorted(samples)
+    return ordered[max(1, math.ceil(fraction * len(ordered))) - 1]
+
+
+def summarize(samples_ms: list[float]) -> dict[str, float]:
+    """p50/p95 of the warm calls; the first call (cold) is reported apart."""
+    warm = samples_ms[1:] or samples_ms
+    return {"p50_ms": round(percentile(warm, 0.50), 2), "p95_ms": round(percentile(warm, 0.95), 2),
+            "cold_ms": round(samples_ms[0], 2)}
+
+
+def folder_mb(path: Path) -> float:
+    if not path.exists():
+        return 0.0
+    return round(sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 2**20, 1)
+
+
+def _rss_kb(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
+def _descendants(pid: int) -> list[int]:
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        for task in Path(f"/proc/{current}/task").glob("*/children"):
+            try:
+                todo.extend(int(child) for child in task.read_text().split())
+            except OSError:
+                pass
+    return found
+
+
+@dataclass
+class Ran:
+    seconds: float
+    peak_rss_mb: float  # the largest single process (wait4), or the tree's summed RSS if larger
+    stdout: str
+    stderr: str
+
+
+def manage_env(data: Path) -> dict[str, str]:
+    """The environment of a scratch-folder process: SQLite there, production-like (no DEBUG query log)."""
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env.update(IMR_DATA_DIR=str(data), DJANGO_SETTINGS_MODULE="imrsite.settings", DEBUG="false",
+               SECRET_KEY=env.get("SECRET_KEY") or "bench-only-not-secret", IMR_HTTPS="false")
+    return env
+
+
+def run_manage(data: Path, *args: str) -> Ran:
+    """Run ``manage.py args`` on the scratch data folder; its wall time and peak memory."""
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        started = time.perf_counter()
+        process = subprocess.Popen([sys.executable, str(ROOT / "manage.py"), *args], cwd=ROOT,
+                                   env=manage_env(data), stdout=out, stderr=err, text=True)
+        tree_peak = [0]
+        done = threading.Event()
+
+        def sample() -> None:  # a parallel ingest's workers count together
+            while not done.wait(0.25):
+                tree_peak[0] = max(tree_peak[0], sum(_rss_kb(pid) for pid in _descendants(process.pid)))
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - started
+        done.set()
+        sampler.join()
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        ran = Ran(seconds, round(max(usage.ru_maxrss, tree_peak[0]) / 1024, 1), out.read(), err.read())
+    if process.returncode != 0:
+        raise BenchError(f"manage.py {' '.join(args)[:200]} failed (exit {process.returncode}):\n{ran.stderr[-3000:]}")
+    return ran
+
+
+# -- the scratch folders ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Scratch:
+    root: Path
+
+    @property
+    def docs(self) -> Path:
+        return self.root / "docs"
+
+    @property
+    def data(self) -> Path:
+        return self.root / "data"
+
+    @property
+    def fts(self) -> Path:
+        return self.root / "fts5.sqlite3"
+
+    @property
+    def docs_done(self) -> Path:
+        return self.root / "docs.json"
+
+    @property
+    def ingest_done(self) -> Path:
+        return self.root / "ingest.json"
+
+
+def scratch_for(workdir: Path, *, docs: int, seed: int) -> Scratch:
+    return Scratch(workdir.resolve() / f"{docs}-{seed}")
+
+
+def ensure_documents(scratch: Scratch, *, docs: int, seed: int) -> dict[str, Any]:
+    """Write the N generated determinations once; a later run with the same N and seed reuses them."""
+    from .corpus import generate
+
+    if scratch.docs_done.exists():
+        return {**json.loads(scratch.docs_done.read_text()), "reused": True}
+    if scratch.docs.exists():
+        shutil.rmtree(scratch.docs)
+    scratch.docs.mkdir(parents=True)
+    started = time.perf_counter()
+    items = 0
+    for name, text, record in generate(docs, seed=seed):
+        (scratch.docs / name).write_text(text, encoding="utf-8", newline="")
+        items += len(record.items)
+    made = {"documents": docs, "items": items, "generate_s": round(time.perf_counter() - started, 1)}
+    scratch.docs_done.write_text(json.dumps(made))
+    return {**made, "reused": False}
+
+
+def ensure_ingested(scratch: Scratch, *, docs: int, fresh: bool) -> dict[str, Any]:
+    """Migrate and ingest the documents into the scratch data folder, timed; reused unless ``fresh``."""
+    if scratch.ingest_done.exists() and scratch.data.exists() and not fresh:
+        return {**json.loads(scratch.ingest_done.read_text()), "ingest_reused": True}
+    for path in (scratch.ingest_done, scratch.fts):
+        path.unlink(missing_ok=True)
+    if scratch.data.exists():
+        shutil.rmtree(scratch.data)
+    run_manage(scratch.data, "migrate", "--noinput")
+    ran = run_manage(scratch.data, "ingest", str(scratch.docs))
+    done = {
+        "ingest_s": round(ran.seconds, 1),
+        "ingest_docs_per_s": round(docs / ran.seconds, 1),
+        "ingest_peak_rss_mb": ran.peak_rss_mb,
+    }
+    scratch.ingest_done.write_text(json.dumps(done))
+    return {**done, "ingest_reused": False}
+
+
+def measure_pdf_ingest(pdf_dir: Path, workdir: Path) -> dict[str, Any]:
+    """Ingest the real DWC PDFs into a fresh folder of their own: text extraction dominates."""
+    pdfs = sorted(pdf_dir.glob("*.pdf"))
+    data = workdir.resolve() / "pdf" / "data"
+    if data.exists():
+        shutil.rmtree(data)
+    run_manage(data, "migrate", "--noinput")
+    ran = run_manage(data, "ingest", *map(str, pdfs))
+    return {"pdf_docs": len(pdfs), "pdf_docs_per_s": round(len(pdfs) / ran.seconds, 1)}
+
+
+def stored_counts(data: Path) -> tuple[int, int]:
+    with sqlite3.connect(f"file:{data / 'imr.sqlite3'}?mode=ro", uri=True) as db:
+        documents = db.execute("SELECT count(*) FROM search_determination").fetchone()[0]
+        items = db.execute("SELECT count(*) FROM search_disputeditem").fetchone()[0]
+    return documents, items
+
+
+# -- Whoosh: what a web worker does (runs inside ``bench --measure whoosh``) -------------------------
+
+
+def _facet_counts(facets: dict[str, list[Any]]) -> dict[str, list[int]]:
+    """Per facet, its counts largest first: compared across engines whose value spellings differ."""
+    return {name: sorted((v.count for v in values if v.count), reverse=True) for name, values in facets.items()}
+
+
+def drop_result_cache(index: Any) -> bool:
+    """Empty search()'s result cache, so that a warm call is timed doing the work and not a lookup.
+
+    The cache is private to search/index.py (kept with the searcher version's facet arrays);
+    returns False when there is none where it was, and the report says so.
+    """
+    cache = getattr(getattr(getattr(index, "_reader", None), "arrays", None), "results", None)
+    if cache is None or not hasattr(cache, "clear"):
+        return False
+    cache.clear()
+    return True
+
+
+def measure_whoosh(*, repeat: int) -> dict[str, Any]:
+    from . import index
+
+    index.open_index().searcher().close()  # the first open also pays for imports: not what a reopen costs
+    started = time.perf_counter()
+    searcher = index.open_index().searcher()
+    open_ms = (time.perf_counter() - started) * 1000
+    build = getattr(index, "_build_facet_arrays", None)  # private: timed directly while it has this name
+    facet_arrays_ms = None
+    if build is not None:
+        started = time.perf_counter()
+        build(searcher)
+        facet_arrays_ms = round((time.perf_counter() - started) * 1000, 1)
+    searcher.close()
+
+    index.reset_reader()  # what a worker pays after an ingest: a new searcher, its facet arrays, the page
+    started = time.perf_counter()
+    first = index.search(index.SearchParams(sort="newest"))
+    reopen_ms = (time.perf_counter() - started) * 1000
+
+    samples: dict[str, list[float]] = {query.name: [] for query in QUERY_MIX}
+    cached: dict[str, list[float]] = {query.name: [] for query in QUERY_MIX}
+    answers: dict[str, Any] = {}
+    bypassed = False
+    for _ in range(repeat):  # round robin: each query's first call is its cold one
+        for query in QUERY_MIX:
+            params = index.SearchParams(q=query.q, filters=query.filters, sort=query.sort)
+            bypassed = drop_result_cache(index) or bypassed
+            started = time.perf_counter()
+            answers[query.name] = index.search(params)
+            samples[query.name].append((time.perf_counter() - started) * 1000)
+            started = time.perf_counter()
+            index.search(params)  # the same again: what a repeated search costs
+            cached[query.name].append((time.perf_counter() - started) * 1000)
+    return {
+        "all_items": first.count,
+        "result_cache": "bypassed" if bypassed else "none found",
+        "fts_match": {query.name: _names_match(answers[query.name].terms) for query in QUERY_MIX if query.drug_names},
+        "open_searcher_ms": round(open_ms, 1),
+        "reopen_ms": round(reopen_ms, 1),
+        "facet_arrays_ms": facet_arrays_ms,
+        "queries": {
+            name: {**summarize(samples[name]), "cached_p50_ms": round(percentile(cached[name], 0.5), 2),
+                   "hits": answers[name].count, "shown": len(answers[name].hits),
+                   "facet_counts": _facet_counts(answers[name].facets)}
+            for name in samples
+        },
+    }
+
+
+# -- SQLite FTS5: the reference (runs inside ``bench --measure fts5``) --------------------------------
+
+
+def _facet_value(value: str) -> str:
+    """A facet value as the Whoosh keyword field holds it."""
+    return value.replace(",", " ").strip().lower()
+
+
+def build_fts5(source: Path, target: Path) -> None:
+    """An FTS5 table over the stored items, with their facet values beside it."""
+    target.unlink(missing_ok=True)
+    db = sqlite3.connect(target)
+    db.executescript("""
+        PRAGMA journal_mode = OFF;
+        PRAGMA synchronous = OFF;
+        CREATE VIRTUAL TABLE item_fts USING fts5(request, rationale, summary, drug, tokenize = 'porter unicode61');
+        CREATE TABLE item (id INTEGER PRIMARY KEY, outcome TEXT, overturned INTEGER, drug TEXT, category TEXT,
+                           year TEXT, decision_date INTEGER, case_number TEXT, position INTEGER);
+        CREATE TABLE item_value (item INTEGER, facet TEXT, value TEXT, PRIMARY KEY (item, facet, value))
+            WITHOUT ROWID;
+    """)
+    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    rows = src.execute("""
+        SELECT i.id, i.request, i.rationale, d.summary, i.drug, i.brand, i.outcome, i.category, i.guidelines,
+               d.decision_date, d.reviewer_states, d.reviewer_specialties, d.reviewer_subspecialties,
+               coalesce(d.case_number, d.slug), i.position
+        FROM search_disputeditem i JOIN search_determination d ON d.id = i.determination_id ORDER BY i.id
+    """)
+    with db:
+        while batch := rows.fetchmany(2000):
+            fts, items, values = [], [], []
+            for (pk, request, rationale, summary, drug, brand, outcome, category, guidelines, decided, states,
+                 specialties, subspecialties, case_number, position) in batch:
+                fts.append((pk, request, rationale, summary, " ".join(filter(None, [drug, brand]))))
+                year = decided[:4] if decided else None
+                items.append((pk, _facet_value(outcome), int(outcome.lower() == "overturned"),
+                              _facet_value(drug) if drug else None, _facet_value(category), year,
+                              int(decided.replace("-", "")) if decided else 0, case_number, position))
+                multi = {"specialty": json.loads(specialties) + json.loads(subspecialties),
+                         "state": json.loads(states), "guideline": json.loads(guidelines)}
+                values.extend({(pk, name, _facet_value(v)) for name, vs in multi.items() for v in vs
+                               if _facet_value(v)})
+            db.executemany("INSERT INTO item_fts (rowid, request, rationale, summary, drug) VALUES (?, ?, ?, ?, ?)",
+                           fts)
+            db.executemany("INSERT INTO item VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", items)
+            db.executemany("INSERT INTO item_value VALUES (?, ?, ?)", values)
+    src.close()
+    db.executescript("""
+        CREATE INDEX item_outcome ON item (outcome);
+        CREATE INDEX item_category ON item (category);
+        CREATE INDEX item_decided ON item (decision_date);
+        CREATE INDEX item_value_facet ON item_value (facet, value);
+        INSERT INTO item_fts (item_fts) VALUES ('optimize');
+        ANALYZE;
+    """)
+    db.close()
+
+
+def _names_match(terms: set[tuple[str, str]]) -> str:
+    """The drug names a Whoosh search looked for (its drug-field terms), as an FTS5 OR of phrases.
+
+    Read from what search() ran rather than worked out again: the query language expands a
+    drug to its other names, and only to those the index holds.
+    """
+    return " OR ".join(f'"{text}"' for text in sorted(text for field, text in terms if field == "drug"))
+
+
+def _filter_sql(filters: dict[str, list[str]], *, skip: str = "") -> tuple[str, list[str]]:
+    clauses, args = ["1"], []
+    for name, chosen in filters.items():
+        if name == skip or not chosen:
+            continue
+        values = [_facet_value(v) for v in chosen]
+        marks = ", ".join("?" * len(values))
+        if name in SINGLE_FACETS:
+            clauses.append(f"i.{name} IN ({marks})")
+        else:
+            clauses.append(f"EXISTS (SELECT 1 FROM item_value w WHERE w.item = i.id AND w.facet = ? "
+                           f"AND w.value IN ({marks}))")
+            args.append(name)
+        args.extend(values)
+    return " AND ".join(clauses), args
+
+
+def fts5_search(db: sqlite3.Connection, query: BenchQuery, match: str) -> dict[str, Any]:
+    """Equivalent work to index.search(): count all matches, facet counts over all of them, a page of 20."""
+    from .index import FACETS
+
+    base = ""
+    if match:
+        db.execute("DELETE FROM temp.matched")
+        db.execute("INSERT INTO temp.matched SELECT rowid FROM item_fts WHERE item_fts MATCH ?", (match,))
+        base = "JOIN temp.matched m ON m.id = i.id"
+    where, args = _filter_sql(query.filters)
+    count = db.execute(f"SELECT count(*) FROM item i {base} WHERE {where}", args).fetchone()[0]
+
+    if match:
+        top = [row[0] for row in db.execute(
+            f"SELECT f.rowid FROM item_fts f JOIN item i ON i.id = f.rowid WHERE item_fts MATCH ? AND {where} "
+            f"ORDER BY bm25(item_fts) LIMIT {PAGE}", [match, *args])]
+        marks = ", ".join("?" * len(top))
+        page = db.execute(
+            f"SELECT f.rowid, f.request, snippet(item_fts, 1, '<mark>', '</mark>', ' … ', 40), i.case_number, "
+            f"i.outcome FROM item_fts f JOIN item i ON i.id = f.rowid WHERE item_fts MATCH ? AND f.rowid IN ({marks})",
+            [match, *top]).fetchall()
+    else:
+        top = [row[0] for row in db.execute(
+            f"SELECT i.id FROM item i WHERE {where} ORDER BY i.decision_date DESC, i.id LIMIT {PAGE}", args)]
+        marks = ", ".join("?" * len(top))
+        page = db.execute(f"SELECT f.rowid, f.request, substr(f.rationale, 1, 300), i.case_number, i.outcome "
+                          f"FROM item_fts f JOIN item i ON i.id = f.rowid WHERE f.rowid IN ({marks})", top).fetchall()
+
+    facets: dict[str, list[int]] = {}
+    for name in FACETS:  # each facet counted with the other facets' filters, as the site does
+        scope, scope_args = _filter_sql(query.filters, skip=name)
+        if name in SINGLE_FACETS:
+            rows = db.execute(f"SELECT i.{name}, count(*), sum(i.overturned) FROM item i {base} "
+                              f"WHERE {scope} AND i.{name} IS NOT NULL GROUP BY 1", scope_args).fetchall()
+        else:
+            rows = db.execute(f"SELECT v.value, count(*), sum(i.overturned) FROM item i {base} "
+                              f"JOIN item_value v ON v.item = i.id AND v.facet = ? WHERE {scope} GROUP BY 1",
+                              [name, *scope_args]).fetchall()
+        facets[name] = sorted((n for _, n, _ in rows if n), reverse=True)
+    return {"hits": count, "shown": len(page), "facet_counts": facets}
+
+
+def measure_fts5(*, source: Path, target: Path, repeat: int, names: dict[str, str]) -> dict[str, Any]:
+    started = time.perf_counter()
+    build_fts5(source, target)
+    build_s = time.perf_counter() - started
+    db = sqlite3.connect(target)
+    db.executescript("""
+        PRAGMA mmap_size = 4294967296;
+        PRAGMA cache_size = -262144;
+        PRAGMA temp_store = MEMORY;
+        CREATE TEMP TABLE matched (id INTEGER PRIMARY KEY);
+    """)
+    matches = {query.name: names.get(query.name, query.q) if query.drug_names else query.fts for query in QUERY_MIX}
+    samples: dict[str, list[float]] = {query.name: [] for query in QUERY_MIX}
+    answers: dict[str, Any] = {}
+    for _ in range(repeat):
+        for query in QUERY_MIX:
+            started = time.perf_counter()
+            answers[query.name] = fts5_search(db, query, matches[query.name])
+            samples[query.name].append((time.perf_counter() - started) * 1000)
+    db.close()
+    return {
+        "fts5_build_s": round(build_s, 1),
+        "fts5_mb": round(target.stat().st_size / 2**20, 1),
+        "matches": matches,
+        "queries": {name: {**summarize(samples[name]), **answers[name]} for name in samples},
+    }
+
+
+def measure(engine: str, *, repeat: int, names: str = "{}") -> dict[str, Any]:
+    """One engine's half of the bench, in this process, on settings.DATA_DIR.
+
+    ``names``: JSON, query name -> the FTS5 MATCH of the drug names Whoosh searched for.
+    """
+    from django.conf import settings
+
+    if engine == "whoosh":
+        return measure_whoosh(repeat=repeat)
+    data = Path(settings.DATA_DIR)
+    return measure_fts5(source=data / "imr.sqlite3", target=data.parent / "fts5.sqlite3", repeat=repeat,
+                        names=json.loads(names))
+
+
+# -- the whole run -------------------------------------------------------------------------------------
+
+# Hits differ only where the two engines cut words differently; said once, here.
+TOKENISATION = ("Whoosh cuts words with \\w+(\\.?\\w+)* (keeps '10.5' and 'e.g' whole), FTS5 unicode61 at every "
+                "non-alphanumeric; the drug field is unstemmed in Whoosh and matched as an AND of its words, "
+                "where FTS5 stems it and matches each name as a phrase.")
+
+
+def _measured(scratch: Scratch, engine: str, repeat: int, *extra: str) -> tuple[dict[str, Any], float]:
+    ran = run_manage(scratch.data, "bench", "--measure", engine, "--repeat", str(repeat), *extra)
+    return json.loads(ran.stdout), ran.peak_rss_mb
+
+
+def _entry(row: dict[str, Any]) -> dict[str, Any]:
+    return {key: row[key] for key in ("p50_ms", "p95_ms", "hits", "cold_ms")}
+
+
+MEASURED_CODE = ("search/index.py", "search/query.py", "search/ingest.py")
+
+
+def code_version() -> dict[str, str]:
+    """A short hash of each file the figures depend on: which version of the code they are for."""
+    return {name: hashlib.sha256((ROOT / name).read_bytes()).hexdigest()[:10] for name in MEASURED_CODE
+            if (ROOT / name).exists()}
+
+
+def run_bench(*, docs: int, seed: int = 0, repeat: int = 30, workdir: Path = DEFAULT_WORKDIR, fresh: bool = False,
+              pdf_dir: Path | None = None, say: Callable[[str], None] = lambda line: None) -> dict[str, Any]:
+    """Generate (or reuse), ingest (or reuse), measure both engines; the report as one JSON-ready dict."""
+    if docs < 1 or repeat < 2:
+        raise BenchError("--docs must be at least 1 and --repeat at least 2 (the first call is the warm-up)")
+    scratch = scratch_for(workdir, docs=docs, seed=seed)
+    load_before = os.getloadavg()[0]  # other work on the machine skews every figure: say how much there was
+    code = code_version()
+    say(f"documents: {scratch.docs}")
+    made = ensure_documents(scratch, docs=docs, seed=seed)
+    say(f"ingest into {scratch.data}")
+    ingested = ensure_ingested(scratch, docs=docs, fresh=fresh)
+    documents, items = stored_counts(scratch.data)
+    say("query mix on Whoosh")
+    whoosh, web_rss = _measured(scratch, "whoosh", repeat)
+    say("FTS5: build and query mix")
+    fts5, fts5_rss = _measured(scratch, "fts5", repeat, "--names", json.dumps(whoosh["fts_match"]))
+    pdf = {}
+    if pdf_dir is not None and any(pdf_dir.glob("*.pdf")):
+        say(f"PDF ingest from {pdf_dir}")
+        pdf = measure_pdf_ingest(pdf_dir, workdir)
+
+    queries, reference, notes = {}, {}, []
+    for query in QUERY_MIX:
+        ours, theirs = whoosh["queries"][query.name], fts5["queries"][query.name]
+        queries[query.name] = {**_entry(ours), "cached_p50_ms": ours["cached_p50_ms"], "shown": ours["shown"],
+                               "ratio": round(ours["p50_ms"] / theirs["p50_ms"], 2),
+                               "ratio_p95": round(ours["p95_ms"] / theirs["p95_ms"], 2)}
+        reference[query.name] = {**_entry(theirs), "shown": theirs["shown"],
+                                 "facets_agree": ours["facet_counts"] == theirs["facet_counts"]}
+        if ours["hits"] != theirs["hits"]:
+            notes.append(f"{query.name}: Whoosh {ours['hits']} hits, FTS5 {theirs['hits']}: {TOKENISATION}")
+    if code != code_version():
+        notes.append("the code changed during the run: the figures mix two versions of it")
+    if whoosh["all_items"] != items:
+        notes.append(f"the index holds {whoosh['all_items']} items, the database {items}")
+    return {
+        "documents": documents,
+        "items": items,
+        "ingest_docs_per_s": ingested["ingest_docs_per_s"],
+        "index_mb": folder_mb((scratch.data / "index").resolve()),
+        "peak_rss_mb": max(ingested["ingest_peak_rss_mb"], web_rss),
+        "ingest_peak_rss_mb": ingested["ingest_peak_rss_mb"],
+        "web_peak_rss_mb": web_rss,
+        "fts5_peak_rss_mb": fts5_rss,
+        "ingest_s": ingested["ingest_s"],
+        "ingest_reused": ingested["ingest_reused"],
+        "generate_s": made.get("generate_s"),
+        **pdf,
+        "result_cache": whoosh["result_cache"],
+        "open_searcher_ms": whoosh["open_searcher_ms"],
+        "reopen_ms": whoosh["reopen_ms"],
+        "facet_arrays_ms": whoosh["facet_arrays_ms"],
+        "fts5_build_s": fts5["fts5_build_s"],
+        "fts5_mb": fts5["fts5_mb"],
+        "repeat": repeat,
+        "seed": seed,
+        "cpus": os.cpu_count(),
+        "code": code,
+        "load_avg": [round(load_before, 2), round(os.getloadavg()[0], 2)],
+        "workdir": str(scratch.root),
+        "queries": queries,
+        "fts5": reference,
+        "fts5_match": fts5["matches"],
+        "notes": notes,
+    }
+
+
+def table(report: dict[str, Any]) -> str:
+    """The report for a person: one line per query, Whoosh beside FTS5."""
+    lines = [
+        f"{report['documents']} determinations, {report['items']} items; ingest {report['ingest_docs_per_s']} docs/s"
+        f"{' (reused)' if report['ingest_reused'] else ''}; index {report['index_mb']} MB; peak RSS ingest "
+        f"{report['ingest_peak_rss_mb']} MB, web {report['web_peak_rss_mb']} MB",
+        f"open searcher {report['open_searcher_ms']} ms; reopen + facet arrays + first page {report['reopen_ms']} ms; "
+        f"FTS5 build {report['fts5_build_s']} s ({report['fts5_mb']} MB)",
+        "",
+        f"{'query':<12} {'hits':>8} {'Whoosh p50':>11} {'p95':>9} {'cached':>7} {'FTS5 p50':>10} {'p95':>9} "
+        f"{'ratio':>6}",
+    ]
+    for name, ours in report["queries"].items():
+        theirs = report["fts5"][name]
+        hits = str(ours["hits"]) if ours["hits"] == theirs["hits"] else f"{ours['hits']}/{theirs['hits']}"
+        lines.append(f"{name:<12} {hits:>8} {ours['p50_ms']:>11.1f} {ours['p95_ms']:>9.1f} "
+                     f"{ours['cached_p50_ms']:>7.2f} {theirs['p50_ms']:>10.1f} {theirs['p95_ms']:>9.1f} "
+                     f"{ours['ratio']:>6.2f}")
+    lines.extend(f"note: {note}" for note in report["notes"])
+    return "\n".join(lines)

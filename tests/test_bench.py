@@ -1,0 +1,73 @@
+"""The bench command: its JSON has the issue's shape, and Whoosh and FTS5 agree on what they found.
+
+Timings are reported by the bench, never asserted here: a test that times is a flaky test.
+The bench runs in a subprocess on its own scratch folder, with no DATABASE_URL.
+"""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from search.bench import QUERY_MIX
+
+from .conftest import ROOT
+
+QUERY_NAMES = {query.name for query in QUERY_MIX}
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory) -> dict:
+    workdir = tmp_path_factory.mktemp("bench")
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env.update(IMR_DATA_DIR=str(workdir / "unused"), DJANGO_SETTINGS_MODULE="imrsite.settings")
+    done = subprocess.run(
+        [sys.executable, "manage.py", "bench", "--docs", "60", "--repeat", "3", "--workdir", str(workdir),
+         "--no-pdf", "--json"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def test_it_prints_the_issues_shape(report):
+    assert {"documents", "items", "ingest_docs_per_s", "index_mb", "peak_rss_mb", "queries", "fts5"} <= report.keys()
+    assert report["documents"] == 60
+    assert report["items"] >= 60
+    assert set(report["queries"]) == set(report["fts5"]) == QUERY_NAMES
+    for engine in ("queries", "fts5"):
+        for name, row in report[engine].items():
+            assert {"p50_ms", "p95_ms", "hits"} <= row.keys(), (engine, name)
+
+
+def test_every_timing_is_a_positive_number(report):
+    for engine in ("queries", "fts5"):
+        for row in report[engine].values():
+            for key in ("p50_ms", "p95_ms"):
+                assert isinstance(row[key], (int, float)) and row[key] > 0
+    for key in ("ingest_docs_per_s", "index_mb", "peak_rss_mb", "web_peak_rss_mb", "ingest_peak_rss_mb"):
+        assert isinstance(report[key], (int, float)) and report[key] > 0, key
+
+
+def test_whoosh_and_fts5_find_the_same_items_and_count_the_same_facets(report):
+    # Every query of the mix means the same on both engines, so hits and facet counts must agree.
+    for name in QUERY_NAMES:
+        assert report["queries"][name]["hits"] == report["fts5"][name]["hits"], name
+        assert report["fts5"][name]["facets_agree"], name
+    assert report["queries"]["browse"]["hits"] > 0
+    assert not [note for note in report["notes"] if note.split(":")[0] in QUERY_NAMES]
+
+
+def test_a_second_run_reuses_the_ingested_folder(report):
+    workdir = report["workdir"].rsplit("/", 1)[0]
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    done = subprocess.run(
+        [sys.executable, "manage.py", "bench", "--docs", "60", "--repeat", "2", "--workdir", workdir, "--no-pdf"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "(reused)" in done.stdout  # the table, not JSON, without --json
+    assert "browse" in done.stdout
