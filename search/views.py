@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import csv
-from urllib.parse import urlencode
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -40,20 +40,10 @@ def _run_search(request: HttpRequest, *, per_page: int | None = None) -> _Outcom
 
 
 def search_page(request: HttpRequest) -> HttpResponse:
-    outcome = _run_search(request) if request.GET else _Outcome(SearchForm())
-    if not request.GET:
-        outcome.result = _browse_all(outcome)
+    outcome = _run_search(request)  # no parameters at all: everything, newest first
     context = {"form": outcome.form, "result": outcome.result, "error": outcome.error, "facet_labels": FACETS,
                "query": request.GET}
     return render(request, "search/results.html", context, status=outcome.status)
-
-
-def _browse_all(outcome: _Outcome) -> SearchResult | None:
-    try:
-        return index.search(index.SearchParams(sort="newest"))
-    except IndexMissing as error:
-        outcome.error, outcome.status = str(error), 503
-        return None
 
 
 def _hit_json(request: HttpRequest, hit) -> dict:
