@@ -27,6 +27,13 @@ class SearchForm(forms.Form):
     sort = forms.ChoiceField(required=False, choices=list(SORTS.items()), label="Sort")
     page = forms.IntegerField(required=False, min_value=1, max_value=100_000, widget=forms.HiddenInput)
 
+    def __init__(self, data=None, *args, **kwargs):
+        # No sort chosen: the page shows the one applied (relevance for words, else newest first).
+        if data is not None and not data.get("sort"):
+            data = data.copy()
+            data["sort"] = "relevance" if data.get("q", "").strip() else "newest"
+        super().__init__(data, *args, **kwargs)
+
     def clean(self):
         cleaned = super().clean()
         start, end = cleaned.get("date_from"), cleaned.get("date_to")

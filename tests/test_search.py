@@ -310,3 +310,10 @@ def test_the_api_gives_no_case_number_for_a_determination_without_one(corpus, cl
     hit = data["results"][0]
     assert hit["case_number"] is None and hit["id"].startswith("doc-")
     assert "q=dilaudid" in hit["url"] and hit["url"].endswith(f"#item-{hit['position']}")
+
+
+def test_the_sort_shown_is_the_sort_applied(corpus, client):
+    browse = client.get(reverse("search")).content.decode()
+    assert re.search(r'<option value="newest" selected', browse)
+    words = client.get(reverse("search"), {"q": "mri"}).content.decode()
+    assert re.search(r'<option value="relevance" selected', words)
