@@ -8,7 +8,8 @@ Loopback only, and it stops by itself: after --seconds or --requests, whichever 
 first (an ingest it started is then waited for, at most --ingest-timeout seconds, and
 stopped past that). Each client thread replays the mix (bench.QUERY_MIX) as the search
 page (/search/?q=...) and as the API (/api/search?q=...). An error is a connection
-failure, a timeout or any status but 200. Prints one JSON object: requests, errors,
+failure, a timeout or any status but 200. With --uncached every URL is unique (a far
+``date_to``), so the site's result cache never answers. Prints one JSON object: requests, errors,
 p50/p95/max latency overall, per query, and for the requests made while the ingest ran and after.
 
 Standard library only; the query mix is imported from search/bench.py (no Django needed).
@@ -26,6 +27,7 @@ import sys
 import threading
 import time
 from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
@@ -50,6 +52,8 @@ def request_paths() -> list[tuple[str, str]]:
     paths = []
     for query in QUERY_MIX:
         params = [("q", query.q)] if query.q else []
+        if not query.q:
+            params.append(("sort", "newest"))
         params += [(facet, value) for facet, values in query.filters.items() for value in values]
         query_string = urlencode(params)
         paths.append((f"{query.name}/page", f"/search/?{query_string}"))
@@ -94,7 +98,7 @@ def start_ingest(docs: Path, data: Path) -> subprocess.Popen:
 
 
 def run(*, url: str, clients: int, seconds: float, max_requests: int, timeout: float,
-        ingest: Path | None, data: Path | None, ingest_timeout: float) -> dict:
+        ingest: Path | None, data: Path | None, ingest_timeout: float, uncached: bool = False) -> dict:
     parts = urlsplit(url)
     if parts.scheme != "http" or parts.hostname not in LOOPBACK:
         raise SystemExit(f"refusing {url!r}: this load test only runs against http:// on loopback")
@@ -103,6 +107,7 @@ def run(*, url: str, clients: int, seconds: float, max_requests: int, timeout: f
     samples: list[Sample] = []
     lock = threading.Lock()
     issued = itertools.count()
+    unique = itertools.count()
     began = time.monotonic()
     deadline = began + seconds
 
@@ -111,6 +116,8 @@ def run(*, url: str, clients: int, seconds: float, max_requests: int, timeout: f
             if time.monotonic() >= deadline or next(issued) >= max_requests:
                 return
             name, path = paths[turn % len(paths)]
+            if uncached:  # a date_to past every decision: the same work, a key the result cache has not seen
+                path += f"&date_to={date(2100, 1, 1) + timedelta(days=next(unique))}"
             started = time.monotonic()
             status = fetch(host, port, path, timeout)
             sample = Sample(started - began, (time.monotonic() - started) * 1000, status, name)
@@ -128,7 +135,7 @@ def run(*, url: str, clients: int, seconds: float, max_requests: int, timeout: f
             ingest_ended = time.monotonic() - began
     elapsed = time.monotonic() - began
 
-    report: dict = {"url": url, "clients": clients, "seconds": round(elapsed, 1),
+    report: dict = {"url": url, "clients": clients, "uncached": uncached, "seconds": round(elapsed, 1),
                     "requests_per_s": round(len(samples) / elapsed, 1), **stats(samples)}
     report["error_statuses"] = {str(s): n for s in sorted({x.status for x in samples if x.status != 200})
                                 for n in [sum(x.status == s for x in samples)]}
@@ -159,11 +166,14 @@ def main() -> None:
     parser.add_argument("--ingest", type=Path, help="a folder of documents to ingest while the load runs")
     parser.add_argument("--data-dir", type=Path, help="the site's IMR_DATA_DIR (with --ingest)")
     parser.add_argument("--ingest-timeout", type=float, default=600, help="how long to wait for the ingest after")
+    parser.add_argument("--uncached", action="store_true",
+                        help="make every request's URL unique (a far date_to) so the site's result cache never answers")
     args = parser.parse_args()
     if args.ingest and not args.data_dir:
         parser.error("--ingest needs --data-dir, the data folder the site serves")
     report = run(url=args.url, clients=args.clients, seconds=args.seconds, max_requests=args.requests,
-                 timeout=args.timeout, ingest=args.ingest, data=args.data_dir, ingest_timeout=args.ingest_timeout)
+                 timeout=args.timeout, ingest=args.ingest, data=args.data_dir, ingest_timeout=args.ingest_timeout,
+                 uncached=args.uncached)
     print(json.dumps(report, indent=2))
     sys.exit(1 if report["errors"] else 0)
 
