@@ -774,6 +774,15 @@ def search(params: SearchParams) -> SearchResult:
 RESULT_CACHE_SIZE = 256
 
 
+def clear_result_cache() -> bool:
+    """Forget cached results (the benchmark times the work, not a lookup); False if none is open."""
+    arrays = _reader.arrays
+    if arrays is None:
+        return False
+    arrays.results.clear()
+    return True
+
+
 def _cache_key(params: SearchParams) -> tuple:
     filters = tuple(sorted((name, tuple(sorted(v.strip().lower() for v in values)))
                            for name, values in params.filters.items() if values))
