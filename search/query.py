@@ -365,16 +365,3 @@ def parse_query(text: str, fields: Fields, lexicon: Lexicon = lambda facet: (),
                 term_exists: TermExists = lambda field, text: False) -> wq.Query:
     """Parse a user's query; raises ``QueryError`` with a message for the page."""
     return _Parser(text, fields, lexicon, term_exists).parse()
-
-
-def query_terms(query: wq.Query) -> set[tuple[str, str]]:
-    """(field, text) pairs of the plain words a query looks for, for highlighting."""
-    found: set[tuple[str, str]] = set()
-    for q in query.leaves() if query.children() else [query]:
-        if isinstance(q, wq.Term):
-            found.add((q.fieldname, q.text))
-        elif isinstance(q, wq.Phrase):
-            found.update((q.fieldname, w) for w in q.words)
-        else:
-            found.update(query_terms(q) if q.children() else ())
-    return found
