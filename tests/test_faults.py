@@ -5,6 +5,7 @@ removed from their environment), so they never touch the test database.
 """
 from __future__ import annotations
 
+import fcntl
 import os
 import random
 import shutil
@@ -19,7 +20,8 @@ import pytest
 
 from .conftest import DWC, ROOT, SEEDS
 
-EXPECTED_ITEMS = 180 + 12  # the 72 DWC PDFs and the 5 seeds
+SEED_ITEMS = 12
+EXPECTED_ITEMS = 180 + SEED_ITEMS  # the 72 DWC PDFs and the 5 seeds
 
 
 def manage(data: Path, *args: str, **kwargs) -> subprocess.Popen:
@@ -76,15 +78,34 @@ def test_two_ingests_at_once_do_not_corrupt_anything(data):
     assert run(data, "check_index").returncode == 0
 
 
+def hold_writer_lock(data: Path):
+    """The lock exactly as another ingest holds it: an flock on the data folder's writer.lock."""
+    data.mkdir(parents=True, exist_ok=True)
+    handle = open(data / "writer.lock", "a+")
+    fcntl.flock(handle, fcntl.LOCK_EX)
+    handle.write("pid 1 since the test began")
+    handle.flush()
+    return handle
+
+
 def test_a_second_ingest_can_refuse_instead_of_waiting(data):
-    first = manage(data, "ingest", str(DWC))
-    time.sleep(0.8)
-    second = run(data, "ingest", "--no-wait", str(SEEDS))
-    first.communicate(timeout=300)
-    if second.returncode == 0:
-        pytest.skip("the first ingest finished before the second started")
+    with hold_writer_lock(data):
+        second = run(data, "ingest", "--no-wait", str(SEEDS))
     assert second.returncode == 2
-    assert "another ingest or reindex is running" in second.stderr
+    assert "another ingest or reindex is running (pid 1 since the test began)" in second.stderr
+    assert stored_items(data) == (0, 0)
+
+
+def test_an_ingest_waits_for_the_writer_lock_then_runs(data):
+    handle = hold_writer_lock(data)
+    waiting = manage(data, "ingest", str(SEEDS))
+    time.sleep(5)  # long enough for an ingest of five seeds that did not wait
+    assert waiting.poll() is None and stored_items(data) == (0, 0)
+    handle.close()  # releases the flock
+    out, err = waiting.communicate(timeout=300)
+    assert waiting.returncode == 0, err
+    assert "waiting for it to finish" in err
+    assert stored_items(data) == (SEED_ITEMS, 0)
 
 
 def test_check_index_says_what_differs(data):
