@@ -39,19 +39,31 @@ from whoosh import highlight  # noqa: E402
 from whoosh import index as windex  # noqa: E402
 from whoosh import query as wq  # noqa: E402
 from whoosh.query import spans  # noqa: E402
-from whoosh.analysis import RegexTokenizer, LowercaseFilter, StemmingAnalyzer  # noqa: E402
+from whoosh.analysis import BiWordFilter, RegexTokenizer, LowercaseFilter, StemmingAnalyzer  # noqa: E402
 from whoosh import columns  # noqa: E402
 from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, Schema  # noqa: E402
 from whoosh.collectors import TopCollector  # noqa: E402
 from whoosh.writing import LockError  # noqa: E402
 
+from . import postings, whooshfiles  # noqa: E402
 from .query import MAX_EXPANSION, Fields, QueryError, parse_query  # noqa: E402
+
+whooshfiles.install()
 
 # -- schema: the one place that says what is indexed ------------------------------
 
 # No stop words: "not medically necessary" must not match "medically necessary".
 TEXT_ANALYZER = StemmingAnalyzer(stoplist=None, minsize=1)
 NAME_ANALYZER = RegexTokenizer() | LowercaseFilter()
+# Each pair of neighbouring words as one term ("medic necessari"), so a phrase is a few term
+# lookups instead of a walk over word positions in every document holding its words.
+PAIR_ANALYZER = TEXT_ANALYZER | BiWordFilter(sep=" ")
+
+# The text fields whose phrases are answered from word pairs: field -> its pairs field.
+PAIR_FIELDS = {"request": "request_pairs", "rationale": "rationale_pairs", "summary": "summary_pairs"}
+
+# A word in the request or rationale says more about the item than one in the case summary.
+TEXT_BOOSTS = {"request": 2.0, "rationale": 1.0, "summary": 0.5}
 
 # Facets, in the order the page shows them: name -> label.
 FACETS = {
@@ -76,10 +88,9 @@ SCHEMA = Schema(
     case=KEYWORD(lowercase=True),
     decision_date=COLUMN(columns.NumericColumn("i")),  # yyyymmdd, 0 when unknown
     added=COLUMN(columns.NumericColumn("q")),  # when the site stored this version (epoch ms)
-    # A word in the request or rationale says more about the item than one in the case summary.
-    request=TEXT(analyzer=TEXT_ANALYZER, field_boost=2.0),
-    rationale=TEXT(analyzer=TEXT_ANALYZER),
-    summary=TEXT(analyzer=TEXT_ANALYZER, field_boost=0.5),
+    **{name: TEXT(analyzer=TEXT_ANALYZER, field_boost=boost) for name, boost in TEXT_BOOSTS.items()},
+    **{PAIR_FIELDS[name]: TEXT(analyzer=PAIR_ANALYZER, phrase=False, field_boost=boost)
+       for name, boost in TEXT_BOOSTS.items()},
     drug=TEXT(analyzer=NAME_ANALYZER, phrase=False),  # generic and brand words: either finds the item
     hit=STORED(),  # what a result shows, in one stored value
     **{facet_field(name): KEYWORD(commas=True, lowercase=True, scorable=False) for name in FACETS},
@@ -127,6 +138,9 @@ def item_documents(determination) -> Iterator[dict]:
             "request": item.request,
             "rationale": item.rationale,
             "summary": determination.summary,
+            "request_pairs": item.request,
+            "rationale_pairs": item.rationale,
+            "summary_pairs": determination.summary,
             "drug": " ".join(filter(None, [item.drug, item.brand])),
             "hit": {
                 "key": f"{determination.slug}#{item.position}",
@@ -283,7 +297,8 @@ def rebuild(*, batch: int = 500) -> int:
 
 @dataclass
 class _FacetArrays:
-    """Per searcher version: document facet codes, as (document, code) pairs per facet."""
+    """Per searcher version: document facet codes, as (document, code) pairs per facet, and
+    what ranking needs (field lengths and averages), all indexed by document number."""
 
     doc_count: int
     live: np.ndarray  # bool per document number: not deleted
@@ -294,15 +309,16 @@ class _FacetArrays:
     pair_docs: dict[str, np.ndarray] = field(default_factory=dict)
     pair_codes: dict[str, np.ndarray] = field(default_factory=dict)
     postings: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)  # facet -> value -> docs
+    lengths: dict[str, np.ndarray] = field(default_factory=dict)  # scorable field -> length per document
+    average_length: dict[str, float] = field(default_factory=dict)
+    has_pairs: bool = False  # built before PAIR_FIELDS existed: phrases walk positions instead
     # Results and term postings of this searcher version: dropped with it when the index changes.
     results: OrderedDict = field(default_factory=OrderedDict)
     term_docs: OrderedDict = field(default_factory=OrderedDict)
 
-
-def _column(reader, name: str, count: int, dtype) -> np.ndarray:
-    if not reader.has_column(name):
-        return np.zeros(count, dtype=dtype)
-    return np.fromiter((value or 0 for value in reader.column_reader(name)), dtype=dtype, count=count)
+    @property
+    def live_count(self) -> int:
+        return int(np.count_nonzero(self.live))
 
 
 def _build_facet_arrays(searcher) -> _FacetArrays:
@@ -310,26 +326,31 @@ def _build_facet_arrays(searcher) -> _FacetArrays:
     count = reader.doc_count_all()
     live = np.zeros(count, dtype=bool)
     live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
-    dates = _column(reader, "decision_date", count, np.int32)
-    added = _column(reader, "added", count, np.int64)
+    dates = postings.numeric_column(reader, "decision_date", ">i4")
+    added = postings.numeric_column(reader, "added", ">i8")
     arrays = _FacetArrays(count, live, dates, added, np.zeros(count, dtype=bool))
     for name in FACETS:
         fieldname = facet_field(name)
-        values, docs, codes, postings = [], [], [], {}
+        values, docs, codes, by_value = [], [], [], {}
         for code, term in enumerate(reader.lexicon(fieldname)):
             value = term.decode("utf-8")
-            ids = np.fromiter(reader.postings(fieldname, term).all_ids(), dtype=np.int64)
+            ids = postings.term_postings(reader, fieldname, term)[0]
             ids = ids[live[ids]]
             values.append(value)
             docs.append(ids)
             codes.append(np.full(len(ids), code, dtype=np.int32))
-            postings[value] = ids
+            by_value[value] = ids
         arrays.values[name] = values
         arrays.pair_docs[name] = np.concatenate(docs) if docs else np.zeros(0, dtype=np.int64)
         arrays.pair_codes[name] = np.concatenate(codes) if codes else np.zeros(0, dtype=np.int32)
-        arrays.postings[name] = postings
+        arrays.postings[name] = by_value
     if (over := arrays.postings["outcome"].get("overturned")) is not None:
         arrays.overturned[over] = True
+    for name, fieldobj in searcher.schema.items():
+        if fieldobj.scorable:
+            arrays.lengths[name] = postings.field_lengths(reader, name)
+            arrays.average_length[name] = searcher.avg_field_length(name)
+    arrays.has_pairs = all(pairs in searcher.schema for pairs in PAIR_FIELDS.values())
     return arrays
 
 
@@ -640,18 +661,18 @@ def _mask_of(docnums, size: int) -> np.ndarray:
     return mask
 
 
-class _TopKept(TopCollector):
-    """The top ``limit`` matches by score among those ``keep`` allows (the page).
-
-    Block-quality skipping stays on: a block it skips cannot beat the kept documents already
-    in the heap. Which documents match at all is counted separately, in numpy (_matching).
-    """
+class _AllAndTop(TopCollector):
+    """For queries that need word positions (proximity, /s, /p): one Whoosh pass collects every
+    match and ranks the kept ones, since walking positions twice costs twice. ``usequality=False``
+    and ``replace=0``: skipping blocks or replacing matchers would leave matches uncounted."""
 
     def __init__(self, limit: int, keep: np.ndarray):
-        super().__init__(limit=limit)
+        super().__init__(limit=limit, usequality=False, replace=0)
         self.keep = keep
+        self.matched: list[int] = []
 
     def collect(self, sub_docnum):
+        self.matched.append(self.offset + sub_docnum)
         if self.keep[self.offset + sub_docnum]:
             return super().collect(sub_docnum)
         return None
@@ -660,73 +681,172 @@ class _TopKept(TopCollector):
         return [(-negated, score) for score, negated in sorted(self.items, reverse=True)]
 
 
-class _AllAndTop(_TopKept):
-    """For queries that need word positions (phrases, proximity): one pass collects every match
-    and ranks the kept ones, since walking positions twice costs twice. ``usequality=False``
-    and ``replace=0``: skipping blocks or replacing matchers would leave matches uncounted."""
-
-    def __init__(self, limit: int, keep: np.ndarray):
-        TopCollector.__init__(self, limit=limit, usequality=False, replace=0)
-        self.keep = keep
-        self.matched: list[int] = []
-
-    def collect(self, sub_docnum):
-        self.matched.append(self.offset + sub_docnum)
-        return super().collect(sub_docnum)
+def _pairs_phrase(query: wq.Query, arrays: _FacetArrays) -> bool:
+    """A phrase this index answers from its word-pair terms."""
+    return isinstance(query, wq.Phrase) and arrays.has_pairs and query.fieldname in PAIR_FIELDS
 
 
-def _needs_positions(query: wq.Query) -> bool:
-    return any(isinstance(q, (wq.Phrase, spans.SpanQuery)) for q in (query, *query.leaves()))
+def _pair_terms(phrase: wq.Phrase) -> list[tuple[str, bytes]]:
+    words = list(phrase.words)
+    return [(PAIR_FIELDS[phrase.fieldname], f"{a} {b}".encode("utf-8")) for a, b in zip(words, words[1:])]
 
 
-TERM_CACHE_SIZE = 64  # per searcher version; a common word's documents are ~4 bytes each
+def _needs_positions(query: wq.Query, arrays: _FacetArrays) -> bool:
+    return any(isinstance(q, spans.SpanQuery) or (isinstance(q, wq.Phrase) and not _pairs_phrase(q, arrays))
+               for q in (query, *query.leaves()))
 
 
-def _term_docs(searcher, arrays: _FacetArrays, fieldname: str, text) -> np.ndarray:
-    """Document numbers holding a term, read once per searcher version and kept for the next query."""
+TERM_CACHE_SIZE = 64  # per searcher version; a common word's postings are ~12 bytes a document
+
+
+def _term_postings(searcher, arrays: _FacetArrays, fieldname: str, text) -> tuple[np.ndarray, np.ndarray]:
+    """(document numbers, weights) of a term, read once per searcher version and kept for the next query."""
     btext = text if isinstance(text, bytes) else SCHEMA[fieldname].to_bytes(text)
     key = (fieldname, btext)
-    if (docs := arrays.term_docs.get(key)) is not None:
+    if (cached := arrays.term_docs.get(key)) is not None:
         arrays.term_docs.move_to_end(key)
-        return docs
-    reader = searcher.reader()
-    docs = (np.fromiter(reader.postings(fieldname, btext).all_ids(), dtype=np.int64)
-            if key in reader else np.zeros(0, dtype=np.int64))
-    arrays.term_docs[key] = docs
+        return cached
+    found = postings.term_postings(searcher.reader(), fieldname, btext)
+    arrays.term_docs[key] = found
     if len(arrays.term_docs) > TERM_CACHE_SIZE:
         arrays.term_docs.popitem(last=False)
-    return docs
+    return found
+
+
+def _terms_mask(searcher, arrays: _FacetArrays, terms: Iterable[tuple[str, bytes]], *, every: bool) -> np.ndarray:
+    mask = np.full(arrays.doc_count, every, dtype=bool)
+    for fieldname, btext in terms:
+        docs = _term_postings(searcher, arrays, fieldname, btext)[0]
+        if every:
+            holding = np.zeros(arrays.doc_count, dtype=bool)
+            holding[docs] = True
+            mask &= holding
+        else:
+            mask[docs] = True
+    return mask
 
 
 def _matching(query: wq.Query, searcher, arrays: _FacetArrays) -> np.ndarray:
     """Every document the query matches, as a mask, without scoring any of them.
 
-    Terms, prefixes and their AND/OR/NOT are set operations over postings in numpy; phrases
-    and proximity need word positions, so Whoosh walks those.
+    Terms, prefixes, word-pair phrases and their AND/OR/NOT are set operations over postings
+    in numpy; proximity needs word positions, so Whoosh walks those. A phrase of three or more
+    words is matched by all its neighbouring pairs ("a b c" as "a b" and "b c"): exact for two
+    words, and for longer phrases the shown page is checked against positions (_exact).
     """
-    size = arrays.doc_count
     if isinstance(query, wq.Term):
-        mask = np.zeros(size, dtype=bool)
-        mask[_term_docs(searcher, arrays, query.fieldname, query.text)] = True
-        return mask
+        return _terms_mask(searcher, arrays, [(query.fieldname, query.text)], every=False)
+    if _pairs_phrase(query, arrays):
+        return _terms_mask(searcher, arrays, _pair_terms(query), every=True)
     if isinstance(query, (wq.Prefix, wq.Wildcard)):
-        mask = np.zeros(size, dtype=bool)
-        for btext in query._btexts(searcher.reader()):
-            mask[_term_docs(searcher, arrays, query.fieldname, btext)] = True
-        return mask
+        terms = [(query.fieldname, btext) for btext in query._btexts(searcher.reader())]
+        return _terms_mask(searcher, arrays, terms, every=False)
     if isinstance(query, wq.Or):
-        mask = np.zeros(size, dtype=bool)
+        mask = np.zeros(arrays.doc_count, dtype=bool)
         for sub in query.subqueries:
             mask |= _matching(sub, searcher, arrays)
         return mask
     if isinstance(query, wq.And):
-        mask = np.ones(size, dtype=bool)
+        mask = np.ones(arrays.doc_count, dtype=bool)
         for sub in query.subqueries:
             mask &= _matching(sub, searcher, arrays)
         return mask
     if isinstance(query, wq.AndNot):
         return _matching(query.a, searcher, arrays) & ~_matching(query.b, searcher, arrays)
-    return _mask_of(query.docs(searcher), size)
+    return _mask_of(query.docs(searcher), arrays.doc_count)
+
+
+def _scores(query: wq.Query, searcher, arrays: _FacetArrays, scores: np.ndarray) -> np.ndarray:
+    """Add each document's BM25F score for ``query`` into ``scores`` (what Whoosh's matchers
+    would sum): terms by BM25F, word-pair phrases by their pairs, a wildcard by the weights of
+    the words it expands to (Whoosh's constant-score expansion), nothing for what a NOT excludes."""
+    if isinstance(query, wq.Term) or _pairs_phrase(query, arrays):
+        terms = [(query.fieldname, query.text)] if isinstance(query, wq.Term) else _pair_terms(query)
+        for fieldname, text in terms:
+            docs, weights = _term_postings(searcher, arrays, fieldname, text)
+            if not len(docs):
+                continue
+            if fieldname not in arrays.lengths:  # unscorable (facet keywords): the weight itself
+                scores[docs] += weights  # a term lists each document once
+                continue
+            live_docs = docs[arrays.live[docs]]
+            term_idf = postings.idf(arrays.live_count, len(live_docs))
+            scores[docs] += postings.bm25(weights, arrays.lengths[fieldname][docs], term_idf,
+                                          arrays.average_length[fieldname])
+    elif isinstance(query, (wq.Prefix, wq.Wildcard)):
+        expanded = list(query._btexts(searcher.reader()))
+        if len(expanded) == 1:  # Whoosh scores a lone expansion as the word itself
+            _scores(wq.Term(query.fieldname, expanded[0]), searcher, arrays, scores)
+        for btext in expanded if len(expanded) > 1 else ():  # else each word's weight, unscored
+            docs, weights = _term_postings(searcher, arrays, query.fieldname, btext)
+            scores[docs] += weights
+    elif isinstance(query, (wq.Or, wq.And)):
+        for sub in query.subqueries:
+            _scores(sub, searcher, arrays, scores)
+    elif isinstance(query, wq.AndNot):
+        _scores(query.a, searcher, arrays, scores)
+    return scores
+
+
+def _long_phrases(query: wq.Query, arrays: _FacetArrays) -> bool:
+    return any(_pairs_phrase(q, arrays) and len(q.words) > 2 for q in (query, *query.leaves()))
+
+
+def _exact(query: wq.Query, searcher, arrays: _FacetArrays, docnums: np.ndarray) -> np.ndarray:
+    """Which of ``docnums`` (ascending) truly match, phrases checked against word positions."""
+    if _pairs_phrase(query, arrays) and len(query.words) > 2:
+        held = _matching(query, searcher, arrays)[docnums]
+        truly = np.zeros(len(docnums), dtype=bool)
+        matcher = query.matcher(searcher)  # reads positions only where it is sent
+        for i in np.flatnonzero(held):
+            docnum = int(docnums[i])
+            if matcher.is_active() and matcher.id() < docnum:
+                matcher.skip_to(docnum)
+            if not matcher.is_active():
+                break
+            truly[i] = matcher.id() == docnum
+        return truly
+    if isinstance(query, wq.Or):
+        return np.logical_or.reduce([_exact(sub, searcher, arrays, docnums) for sub in query.subqueries])
+    if isinstance(query, wq.And):
+        return np.logical_and.reduce([_exact(sub, searcher, arrays, docnums) for sub in query.subqueries])
+    if isinstance(query, wq.AndNot):
+        return _exact(query.a, searcher, arrays, docnums) & ~_exact(query.b, searcher, arrays, docnums)
+    return _matching(query, searcher, arrays)[docnums]
+
+
+def _verified(query: wq.Query | None, searcher, arrays: _FacetArrays, ordered: np.ndarray,
+              limit: int | None = None) -> np.ndarray:
+    """The first ``limit`` of ``ordered`` that truly match: all of them, unless the query has a
+    phrase of three or more words, whose candidates are checked against positions in chunks."""
+    if query is None or not _long_phrases(query, arrays):
+        return ordered[:limit]
+    kept: list[np.ndarray] = []
+    found, chunk = 0, 64
+    for begin in range(0, len(ordered), chunk):
+        docs = ordered[begin:begin + chunk]
+        ascending = np.argsort(docs, kind="stable")
+        truly = np.zeros(len(docs), dtype=bool)
+        truly[ascending] = _exact(query, searcher, arrays, docs[ascending])
+        kept.append(docs[truly])
+        found += int(np.count_nonzero(truly))
+        if limit is not None and found >= limit:
+            break
+        chunk = min(chunk * 2, 4096)
+    return np.concatenate(kept)[:limit] if kept else ordered[:0]
+
+
+def _ranked(query: wq.Query, searcher, arrays: _FacetArrays, final: np.ndarray, limit: int
+            ) -> list[tuple[int, float]]:
+    """The best ``limit`` of the ``final`` matches by score, best first."""
+    candidates = np.flatnonzero(final)
+    if not len(candidates) or limit <= 0:
+        return []
+    scores = _scores(query, searcher, arrays, np.zeros(arrays.doc_count, dtype=np.float64))
+    if not _long_phrases(query, arrays):
+        return postings.top(scores[candidates], candidates, limit)
+    ordered = candidates[np.lexsort((candidates, -scores[candidates]))]
+    return [(int(doc), float(scores[doc])) for doc in _verified(query, searcher, arrays, ordered, limit)]
 
 
 def _parse(q: str, arrays: _FacetArrays, searcher) -> wq.Query:
@@ -797,17 +917,15 @@ def _search(params: SearchParams, searcher, arrays: _FacetArrays) -> SearchResul
     ranked: list[tuple[int, float]] | None = None
     if query is None:
         base = scope.within
-    elif params.sort == "relevance" and _needs_positions(query):
+    elif params.sort == "relevance" and _needs_positions(query, arrays):
         collector = _AllAndTop(start + params.per_page, scope.keep)
         searcher.search_with_collector(query, collector)
         base = scope.within & _mask_of(collector.matched, arrays.doc_count)
         ranked = collector.ranked()
     else:
         base = scope.within & _matching(query, searcher, arrays)
-        if params.sort == "relevance" and 0 <= start < np.count_nonzero(base & scope.keep):
-            collector = _TopKept(start + params.per_page, scope.keep)
-            searcher.search_with_collector(query, collector)
-            ranked = collector.ranked()
+        if params.sort == "relevance":
+            ranked = _ranked(query, searcher, arrays, base & scope.keep, start + params.per_page)
     final = base & scope.keep
     count = int(np.count_nonzero(final))
     pages = max(1, -(-count // params.per_page))
@@ -816,7 +934,8 @@ def _search(params: SearchParams, searcher, arrays: _FacetArrays) -> SearchResul
     if ranked is not None:
         page_docs = ranked[start:start + params.per_page]
     else:
-        ordered = _by_date(arrays, final, oldest=params.sort == "oldest")
+        ordered = _verified(query, searcher, arrays, _by_date(arrays, final, oldest=params.sort == "oldest"),
+                            start + params.per_page)
         page_docs = [(int(d), None) for d in ordered[start:start + params.per_page]]
 
     terms = _highlighter_terms(query, searcher)
@@ -832,23 +951,24 @@ def _search(params: SearchParams, searcher, arrays: _FacetArrays) -> SearchResul
 
 
 def _final(params: SearchParams) -> tuple:
-    """(searcher, arrays, mask of every matching item) without ranking."""
+    """(searcher, arrays, query, mask of every matching item) without ranking."""
     searcher, arrays = _reader.get()
     query = _parse(params.q, arrays, searcher) if params.q.strip() else None
     scope = _scope(params, arrays)
     final = scope.keep if query is None else scope.keep & _matching(query, searcher, arrays)
-    return searcher, arrays, final
+    return searcher, arrays, query, final
 
 
 def count(params: SearchParams) -> int:
-    """How many items match, without ranking, facets or highlighting."""
-    return int(np.count_nonzero(_final(params)[2]))
+    """How many items match, without ranking, facets or highlighting (a phrase of three or more
+    words counted by its word pairs, as on the results page)."""
+    return int(np.count_nonzero(_final(params)[3]))
 
 
 def iter_matches(params: SearchParams) -> Iterator[Hit]:
-    """Every matching item (for export), newest first, without snippets."""
-    searcher, arrays, final = _final(params)
-    for docnum in _by_date(arrays, final, oldest=False):
+    """Every matching item (for export), newest first, without snippets; phrases checked word by word."""
+    searcher, arrays, query, final = _final(params)
+    for docnum in _verified(query, searcher, arrays, _by_date(arrays, final, oldest=False)):
         yield _hit(searcher, int(docnum), {}, None)
 
 

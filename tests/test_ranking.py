@@ -1,0 +1,96 @@
+"""Ranking and matching in numpy give what Whoosh itself gives, on the real determinations."""
+from __future__ import annotations
+
+import pytest
+from whoosh import query as wq
+
+from search import index, postings
+from search.index import SearchParams
+from search.ingest import ingest_paths
+
+from .conftest import DWC, SEEDS, seed_text
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def corpus(data_dir, db):
+    ingest_paths([SEEDS])
+    ingest_paths([DWC])  # a second run: the index has several segments
+
+
+def searcher():
+    return index._reader.get()[0]
+
+
+@pytest.mark.parametrize("fieldname, word", [("rationale", "pain"), ("summary", "pain"), ("request", "norco"),
+                                              ("rationale_pairs", "medic necessari"), ("f_outcome", "upheld")])
+def test_block_reads_give_whooshs_own_postings(corpus, fieldname, word):
+    reader = searcher().reader()
+    docs, weights = postings.term_postings(reader, fieldname, word.encode())
+    matcher = reader.postings(fieldname, word.encode())
+    expected = list(zip(*[(d, w) for d, w in matcher.items_as("weight")]))
+    assert len(docs) > 0
+    assert docs.tolist() == list(expected[0])
+    assert weights.tolist() == pytest.approx(list(expected[1]))
+
+
+def test_field_lengths_and_date_columns_equal_whooshs(corpus):
+    reader = searcher().reader()
+    lengths = postings.field_lengths(reader, "rationale")
+    dates = postings.numeric_column(reader, "decision_date", ">i4")
+    for docnum in reader.all_doc_ids():
+        assert lengths[docnum] == (reader.doc_field_length(docnum, "rationale") or 0)
+    assert dates.tolist() == [value or 0 for value in reader.column_reader("decision_date")]
+
+
+@pytest.mark.parametrize("q", ["pain", "pain medication", "norco OR tramadol", "opioid -norco", "urin* drug"])
+def test_scores_equal_whooshs_bm25f(corpus, q):
+    result = index.search(SearchParams(q=q, per_page=50))
+    whoosh_searcher = searcher()
+    query = index._parse(q, index._reader.get()[1], whoosh_searcher)
+    theirs = {hit.docnum: hit.score for hit in whoosh_searcher.search(query, limit=None)}
+    assert result.count == len(theirs)
+    for hit in result.hits:
+        docnum = next(iter(whoosh_searcher.document_numbers(key=hit.key)))
+        assert hit.score == pytest.approx(theirs[docnum], rel=1e-5)
+    shown = [hit.score for hit in result.hits]
+    assert shown == pytest.approx(sorted(theirs.values(), reverse=True)[:len(shown)], rel=1e-5)
+
+
+def test_a_two_word_phrase_is_counted_exactly_from_word_pairs(corpus):
+    whoosh_searcher = searcher()
+    exact = wq.Or([wq.Phrase(field, ["medic", "necessari"]) for field in ("request", "rationale", "summary")])
+    assert index.search(SearchParams(q='"medically necessary"')).count == len(list(exact.docs(whoosh_searcher)))
+
+
+def test_a_long_phrase_whose_pairs_are_apart_is_never_shown(data_dir, tmp_path):
+    text = seed_text("000_f9e98a1e4886a13a.txt")
+    assert "According to ODG, chronic pain" in text
+    apart = text.replace("According to ODG, chronic pain", "Zorbly quaxen, then quaxen frimble. Chronic pain", 1)
+    together = text.replace("According to ODG, chronic pain", "Zorbly quaxen frimble. Chronic pain", 1)
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "apart.txt").write_text(apart)
+    (tmp_path / "docs" / "together.txt").write_text(together)
+    ingest_paths([tmp_path / "docs"])
+    for sort in ("relevance", "newest"):
+        hits = index.search(SearchParams(q='"zorbly quaxen frimble"', sort=sort)).hits
+        rationales = [hit.rationale for hit in hits]
+        assert rationales and all("Zorbly quaxen frimble" in r for r in rationales)
+        assert not any("quaxen, then" in r for r in rationales)
+    exported = list(index.iter_matches(SearchParams(q='"zorbly quaxen frimble"')))
+    assert exported and all("Zorbly quaxen frimble" in hit.rationale for hit in exported)
+    assert index.search(SearchParams(q='"zorbly quaxen"')).count == len(
+        index.search(SearchParams(q="zorbly quaxen")).hits)
+
+
+def test_segment_files_are_read_from_the_map_not_copied(corpus):
+    from search.whooshfiles import MappedBufferFile
+
+    index.rebuild()  # one optimised, compound segment
+    index.reset_reader()
+    whoosh_searcher = searcher()
+    storage = whoosh_searcher.reader()._storage
+    opened = storage.open_file(storage.list()[0])
+    assert isinstance(opened, MappedBufferFile)
+    assert index.search(SearchParams(q="pain")).count > 0
