@@ -239,9 +239,10 @@ def _replace(writer, slugs: Iterable[str], determinations: Iterable) -> None:
         for slug in slugs:
             for docnum in searcher.document_numbers(slug=slug):
                 writer.delete_document(docnum)
+    known = set(writer.schema.names())  # an index built before a field was added lacks it
     for determination in determinations:
         for document in item_documents(determination):
-            writer.add_document(**document)
+            writer.add_document(**{name: value for name, value in document.items() if name in known})
 
 
 def index_pending(*, batch: int = 2000) -> int:

@@ -94,3 +94,19 @@ def test_segment_files_are_read_from_the_map_not_copied(corpus):
     opened = storage.open_file(storage.list()[0])
     assert isinstance(opened, MappedBufferFile)
     assert index.search(SearchParams(q="pain")).count > 0
+
+
+def test_an_index_built_before_the_pair_fields_still_takes_documents_and_phrases(data_dir, monkeypatch):
+    from whoosh.fields import Schema
+
+    old = Schema(**{name: fieldobj for name, fieldobj in index.SCHEMA.items()
+                    if name not in index.PAIR_FIELDS.values()})
+    monkeypatch.setattr(index, "SCHEMA", old)
+    index.ensure_index()
+    monkeypatch.undo()
+    ingest_paths([SEEDS])
+    assert not index._reader.get()[1].has_pairs
+    positions = index.search(SearchParams(q='"not medically necessary"')).count
+    index.rebuild()
+    assert index._reader.get()[1].has_pairs
+    assert index.search(SearchParams(q='"not medically necessary"')).count == positions > 0
