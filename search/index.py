@@ -38,11 +38,9 @@ from django.conf import settings  # noqa: E402
 from whoosh import highlight  # noqa: E402
 from whoosh import index as windex  # noqa: E402
 from whoosh import query as wq  # noqa: E402
-from whoosh.query import spans  # noqa: E402
 from whoosh.analysis import BiWordFilter, RegexTokenizer, LowercaseFilter, StemmingAnalyzer  # noqa: E402
 from whoosh import columns  # noqa: E402
 from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, Schema  # noqa: E402
-from whoosh.collectors import TopCollector  # noqa: E402
 from whoosh.writing import LockError  # noqa: E402
 
 from . import postings, whooshfiles  # noqa: E402
@@ -64,6 +62,12 @@ PAIR_FIELDS = {"request": "request_pairs", "rationale": "rationale_pairs", "summ
 
 # A word in the request or rationale says more about the item than one in the case summary.
 TEXT_BOOSTS = {"request": 2.0, "rationale": 1.0, "summary": 0.5}
+
+# What a determination's items share is indexed once, in its first item's document (the one
+# with ``starts`` = 1): a match there is a match for every item of the determination (_groups).
+# The summary is most of a determination's words; indexing it with every item made the index
+# and the ingest about twice what they need to be.
+SHARED_FIELDS = frozenset({"summary", PAIR_FIELDS["summary"]})
 
 # Facets, in the order the page shows them: name -> label.
 FACETS = {
@@ -88,6 +92,7 @@ SCHEMA = Schema(
     case=KEYWORD(lowercase=True),
     decision_date=COLUMN(columns.NumericColumn("i")),  # yyyymmdd, 0 when unknown
     added=COLUMN(columns.NumericColumn("q")),  # when the site stored this version (epoch ms)
+    starts=COLUMN(columns.NumericColumn("B")),  # 1: the first item of its determination
     **{name: TEXT(analyzer=TEXT_ANALYZER, field_boost=boost) for name, boost in TEXT_BOOSTS.items()},
     **{PAIR_FIELDS[name]: TEXT(analyzer=PAIR_ANALYZER, phrase=False, field_boost=boost)
        for name, boost in TEXT_BOOSTS.items()},
@@ -126,9 +131,11 @@ def _facet_values(determination, item) -> dict[str, list[str]]:
 
 
 def item_documents(determination) -> Iterator[dict]:
-    """The index documents of one stored determination (its items prefetched or not)."""
-    for item in determination.items.all():
+    """The index documents of one stored determination (its items prefetched or not), in order:
+    they must stay together, the first carrying the SHARED_FIELDS."""
+    for number, item in enumerate(determination.items.all()):
         facets = _facet_values(determination, item)
+        shared = {"summary": determination.summary, "summary_pairs": determination.summary} if number == 0 else {}
         yield {
             "key": f"{determination.slug}#{item.position}",
             "slug": determination.slug,
@@ -137,10 +144,10 @@ def item_documents(determination) -> Iterator[dict]:
             "added": int(determination.updated_at.timestamp() * 1000),
             "request": item.request,
             "rationale": item.rationale,
-            "summary": determination.summary,
+            "starts": int(number == 0),
+            **shared,
             "request_pairs": item.request,
             "rationale_pairs": item.rationale,
-            "summary_pairs": determination.summary,
             "drug": " ".join(filter(None, [item.drug, item.brand])),
             "hit": {
                 "key": f"{determination.slug}#{item.position}",
@@ -210,7 +217,9 @@ def _writer(ix, *, wait: float = 60.0):
     deadline = time.monotonic() + wait
     while True:
         try:
-            return ix.writer(limitmb=256, procs=int(os.getenv("IMR_INDEX_PROCS", "1")), multisegment=True)
+            # One process: Whoosh's multi-process writer would split a determination's items
+            # between segments, and they must stay together (SHARED_FIELDS).
+            return ix.writer(limitmb=256)
         except LockError:
             if time.monotonic() > deadline:
                 raise
@@ -313,9 +322,14 @@ class _FacetArrays:
     lengths: dict[str, np.ndarray] = field(default_factory=dict)  # scorable field -> length per document
     average_length: dict[str, float] = field(default_factory=dict)
     has_pairs: bool = False  # built before PAIR_FIELDS existed: phrases walk positions instead
+    # Each document's determination (an ordinal) and the document that carries that
+    # determination's SHARED_FIELDS; in an index built before that, every document its own.
+    group: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    carrier: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     # Results and term postings of this searcher version: dropped with it when the index changes.
     results: OrderedDict = field(default_factory=OrderedDict)
     term_docs: OrderedDict = field(default_factory=OrderedDict)
+    term_bytes: int = 0
 
     @property
     def live_count(self) -> int:
@@ -352,6 +366,12 @@ def _build_facet_arrays(searcher) -> _FacetArrays:
             arrays.lengths[name] = postings.field_lengths(reader, name)
             arrays.average_length[name] = searcher.avg_field_length(name)
     arrays.has_pairs = all(pairs in searcher.schema for pairs in PAIR_FIELDS.values())
+    starts = postings.numeric_column(reader, "starts", "u1", missing=1)
+    starts[:1] = 1
+    arrays.group = np.cumsum(starts, dtype=np.int64) - 1
+    arrays.carrier = np.flatnonzero(starts)[arrays.group]
+    for name in SHARED_FIELDS & arrays.lengths.keys():  # over the documents that hold it
+        arrays.average_length[name] = float(reader.field_length(name)) / max(1, int(np.count_nonzero(live & (starts == 1))))
     return arrays
 
 
@@ -662,26 +682,6 @@ def _mask_of(docnums, size: int) -> np.ndarray:
     return mask
 
 
-class _AllAndTop(TopCollector):
-    """For queries that need word positions (proximity, /s, /p): one Whoosh pass collects every
-    match and ranks the kept ones, since walking positions twice costs twice. ``usequality=False``
-    and ``replace=0``: skipping blocks or replacing matchers would leave matches uncounted."""
-
-    def __init__(self, limit: int, keep: np.ndarray):
-        super().__init__(limit=limit, usequality=False, replace=0)
-        self.keep = keep
-        self.matched: list[int] = []
-
-    def collect(self, sub_docnum):
-        self.matched.append(self.offset + sub_docnum)
-        if self.keep[self.offset + sub_docnum]:
-            return super().collect(sub_docnum)
-        return None
-
-    def ranked(self) -> list[tuple[int, float]]:
-        return [(-negated, score) for score, negated in sorted(self.items, reverse=True)]
-
-
 def _pairs_phrase(query: wq.Query, arrays: _FacetArrays) -> bool:
     """A phrase this index answers from its word-pair terms."""
     return isinstance(query, wq.Phrase) and arrays.has_pairs and query.fieldname in PAIR_FIELDS
@@ -692,12 +692,16 @@ def _pair_terms(phrase: wq.Phrase) -> list[tuple[str, bytes]]:
     return [(PAIR_FIELDS[phrase.fieldname], f"{a} {b}".encode("utf-8")) for a, b in zip(words, words[1:])]
 
 
-def _needs_positions(query: wq.Query, arrays: _FacetArrays) -> bool:
-    return any(isinstance(q, spans.SpanQuery) or (isinstance(q, wq.Phrase) and not _pairs_phrase(q, arrays))
-               for q in (query, *query.leaves()))
+def _leaf_field(query: wq.Query) -> str | None:
+    try:
+        return query.field()
+    except Exception:  # a query over several fields has none
+        return None
 
 
-TERM_CACHE_SIZE = 64  # per searcher version; a common word's postings are ~12 bytes a document
+# Per searcher version, postings read for earlier queries (12 bytes a document: a common word
+# over 100,000 determinations is ~3 MB), least recently used dropped first.
+TERM_CACHE_BYTES = 128 * 1024 * 1024
 
 
 def _term_postings(searcher, arrays: _FacetArrays, fieldname: str, text) -> tuple[np.ndarray, np.ndarray]:
@@ -709,14 +713,27 @@ def _term_postings(searcher, arrays: _FacetArrays, fieldname: str, text) -> tupl
         return cached
     found = postings.term_postings(searcher.reader(), fieldname, btext)
     arrays.term_docs[key] = found
-    if len(arrays.term_docs) > TERM_CACHE_SIZE:
-        arrays.term_docs.popitem(last=False)
+    arrays.term_bytes += found[0].nbytes + found[1].nbytes
+    while arrays.term_bytes > TERM_CACHE_BYTES and len(arrays.term_docs) > 1:
+        docs, weights = arrays.term_docs.popitem(last=False)[1]
+        arrays.term_bytes -= docs.nbytes + weights.nbytes
     return found
 
 
-def _terms_mask(searcher, arrays: _FacetArrays, terms: Iterable[tuple[str, bytes]], *, every: bool) -> np.ndarray:
+def _for_items(mask: np.ndarray, fieldname: str | None, arrays: _FacetArrays) -> np.ndarray:
+    """A match in a shared field (held by a determination's first item) is every item's match."""
+    if fieldname not in SHARED_FIELDS:
+        return mask
+    groups = np.zeros(len(arrays.carrier), dtype=bool)
+    groups[arrays.group[mask]] = True
+    return groups[arrays.group]
+
+
+def _terms_mask(searcher, arrays: _FacetArrays, fieldname: str, texts: Iterable[bytes], *, every: bool
+                ) -> np.ndarray:
+    """Documents holding every one (or any one) of ``texts`` in one field."""
     mask = np.full(arrays.doc_count, every, dtype=bool)
-    for fieldname, btext in terms:
+    for btext in texts:
         docs = _term_postings(searcher, arrays, fieldname, btext)[0]
         if every:
             holding = np.zeros(arrays.doc_count, dtype=bool)
@@ -724,7 +741,7 @@ def _terms_mask(searcher, arrays: _FacetArrays, terms: Iterable[tuple[str, bytes
             mask &= holding
         else:
             mask[docs] = True
-    return mask
+    return _for_items(mask, fieldname, arrays)
 
 
 def _matching(query: wq.Query, searcher, arrays: _FacetArrays) -> np.ndarray:
@@ -736,12 +753,12 @@ def _matching(query: wq.Query, searcher, arrays: _FacetArrays) -> np.ndarray:
     words, and for longer phrases the shown page is checked against positions (_exact).
     """
     if isinstance(query, wq.Term):
-        return _terms_mask(searcher, arrays, [(query.fieldname, query.text)], every=False)
+        return _terms_mask(searcher, arrays, query.fieldname, [query.text], every=False)
     if _pairs_phrase(query, arrays):
-        return _terms_mask(searcher, arrays, _pair_terms(query), every=True)
+        terms = _pair_terms(query)
+        return _terms_mask(searcher, arrays, terms[0][0], [text for _, text in terms], every=True)
     if isinstance(query, (wq.Prefix, wq.Wildcard)):
-        terms = [(query.fieldname, btext) for btext in query._btexts(searcher.reader())]
-        return _terms_mask(searcher, arrays, terms, every=False)
+        return _terms_mask(searcher, arrays, query.fieldname, query._btexts(searcher.reader()), every=False)
     if isinstance(query, wq.Or):
         mask = np.zeros(arrays.doc_count, dtype=bool)
         for sub in query.subqueries:
@@ -754,38 +771,52 @@ def _matching(query: wq.Query, searcher, arrays: _FacetArrays) -> np.ndarray:
         return mask
     if isinstance(query, wq.AndNot):
         return _matching(query.a, searcher, arrays) & ~_matching(query.b, searcher, arrays)
-    return _mask_of(query.docs(searcher), arrays.doc_count)
+    # Proximity and anything else: Whoosh walks it (positions, for spans), once, unscored.
+    return _for_items(_mask_of(query.docs(searcher), arrays.doc_count), _leaf_field(query), arrays)
+
+
+def _add_term_scores(searcher, arrays: _FacetArrays, fieldname: str, texts: Iterable, scores: np.ndarray,
+                     *, weights_only: bool = False) -> None:
+    """Add BM25F (or, ``weights_only``, the raw weight) of each term in one field to ``scores``;
+    for a shared field, each item of the determination gets its first item's score."""
+    found = np.zeros(arrays.doc_count, dtype=np.float64) if fieldname in SHARED_FIELDS else scores
+    for text in texts:
+        docs, weights = _term_postings(searcher, arrays, fieldname, text)
+        if not len(docs):
+            continue
+        if weights_only or fieldname not in arrays.lengths:  # unscorable (facet keywords): the weight
+            found[docs] += weights  # a term lists each document once
+            continue
+        term_idf = postings.idf(arrays.live_count, int(np.count_nonzero(arrays.live[docs])))
+        found[docs] += postings.bm25(weights, arrays.lengths[fieldname][docs], term_idf,
+                                     arrays.average_length[fieldname])
+    if found is not scores:
+        scores += found[arrays.carrier]
 
 
 def _scores(query: wq.Query, searcher, arrays: _FacetArrays, scores: np.ndarray) -> np.ndarray:
     """Add each document's BM25F score for ``query`` into ``scores`` (what Whoosh's matchers
     would sum): terms by BM25F, word-pair phrases by their pairs, a wildcard by the weights of
-    the words it expands to (Whoosh's constant-score expansion), nothing for what a NOT excludes."""
-    if isinstance(query, wq.Term) or _pairs_phrase(query, arrays):
-        terms = [(query.fieldname, query.text)] if isinstance(query, wq.Term) else _pair_terms(query)
-        for fieldname, text in terms:
-            docs, weights = _term_postings(searcher, arrays, fieldname, text)
-            if not len(docs):
-                continue
-            if fieldname not in arrays.lengths:  # unscorable (facet keywords): the weight itself
-                scores[docs] += weights  # a term lists each document once
-                continue
-            live_docs = docs[arrays.live[docs]]
-            term_idf = postings.idf(arrays.live_count, len(live_docs))
-            scores[docs] += postings.bm25(weights, arrays.lengths[fieldname][docs], term_idf,
-                                          arrays.average_length[fieldname])
+    the words it expands to (Whoosh's constant-score expansion), proximity by its words, and
+    nothing for what a NOT excludes."""
+    if isinstance(query, wq.Term):
+        _add_term_scores(searcher, arrays, query.fieldname, [query.text], scores)
+    elif _pairs_phrase(query, arrays):
+        terms = _pair_terms(query)
+        _add_term_scores(searcher, arrays, terms[0][0], [text for _, text in terms], scores)
     elif isinstance(query, (wq.Prefix, wq.Wildcard)):
         expanded = list(query._btexts(searcher.reader()))
-        if len(expanded) == 1:  # Whoosh scores a lone expansion as the word itself
-            _scores(wq.Term(query.fieldname, expanded[0]), searcher, arrays, scores)
-        for btext in expanded if len(expanded) > 1 else ():  # else each word's weight, unscored
-            docs, weights = _term_postings(searcher, arrays, query.fieldname, btext)
-            scores[docs] += weights
+        # Whoosh scores a lone expansion as the word itself, several by their weights, unscored.
+        _add_term_scores(searcher, arrays, query.fieldname, expanded, scores, weights_only=len(expanded) > 1)
     elif isinstance(query, (wq.Or, wq.And)):
         for sub in query.subqueries:
             _scores(sub, searcher, arrays, scores)
     elif isinstance(query, wq.AndNot):
         _scores(query.a, searcher, arrays, scores)
+    else:
+        for fieldname, text in query.iter_all_terms():
+            if fieldname in SCHEMA:
+                _add_term_scores(searcher, arrays, fieldname, [text], scores)
     return scores
 
 
@@ -797,10 +828,12 @@ def _exact(query: wq.Query, searcher, arrays: _FacetArrays, docnums: np.ndarray)
     """Which of ``docnums`` (ascending) truly match, phrases checked against word positions."""
     if _pairs_phrase(query, arrays) and len(query.words) > 2:
         held = _matching(query, searcher, arrays)[docnums]
+        # In a shared field the words are in the determination's first item.
+        where = arrays.carrier[docnums] if query.fieldname in SHARED_FIELDS else docnums
         truly = np.zeros(len(docnums), dtype=bool)
         matcher = query.matcher(searcher)  # reads positions only where it is sent
         for i in np.flatnonzero(held):
-            docnum = int(docnums[i])
+            docnum = int(where[i])
             if matcher.is_active() and matcher.id() < docnum:
                 matcher.skip_to(docnum)
             if not matcher.is_active():
@@ -846,8 +879,13 @@ def _ranked(query: wq.Query, searcher, arrays: _FacetArrays, final: np.ndarray, 
     scores = _scores(query, searcher, arrays, np.zeros(arrays.doc_count, dtype=np.float64))
     if not _long_phrases(query, arrays):
         return postings.top(scores[candidates], candidates, limit)
-    ordered = candidates[np.lexsort((candidates, -scores[candidates]))]
-    return [(int(doc), float(scores[doc])) for doc in _verified(query, searcher, arrays, ordered, limit)]
+    # Most candidates hold the phrase: check the best few first, and sort them all only if not.
+    best = np.array([doc for doc, _ in postings.top(scores[candidates], candidates, 4 * limit + 64)])
+    kept = _verified(query, searcher, arrays, best, limit)
+    if len(kept) < limit and len(best) < len(candidates):
+        ordered = candidates[np.lexsort((candidates, -scores[candidates]))]
+        kept = _verified(query, searcher, arrays, ordered, limit)
+    return [(int(doc), float(scores[doc])) for doc in kept]
 
 
 def _parse(q: str, arrays: _FacetArrays, searcher) -> wq.Query:
@@ -918,11 +956,6 @@ def _search(params: SearchParams, searcher, arrays: _FacetArrays) -> SearchResul
     ranked: list[tuple[int, float]] | None = None
     if query is None:
         base = scope.within
-    elif params.sort == "relevance" and _needs_positions(query, arrays):
-        collector = _AllAndTop(start + params.per_page, scope.keep)
-        searcher.search_with_collector(query, collector)
-        base = scope.within & _mask_of(collector.matched, arrays.doc_count)
-        ranked = collector.ranked()
     else:
         base = scope.within & _matching(query, searcher, arrays)
         if params.sort == "relevance":

@@ -74,14 +74,16 @@ def _raw_column(leaf, name: str, count: int, dtype: str) -> np.ndarray | None:
     return values
 
 
-def numeric_column(reader, name: str, dtype: str) -> np.ndarray:
-    """A numeric column (``columns.NumericColumn``, stored big-endian) for every document."""
+def numeric_column(reader, name: str, dtype: str, *, missing: int = 0) -> np.ndarray:
+    """A numeric column (``columns.NumericColumn``, stored big-endian) for every document;
+    ``missing`` for the documents of a segment written before the column existed."""
+    native = np.dtype(dtype).newbyteorder("=")
     parts = []
     for leaf, _ in _leaves(reader):
         count = leaf.doc_count_all()
         values = _raw_column(leaf, name, count, dtype)
-        parts.append(np.zeros(count, dtype=dtype) if values is None else values)
-    return np.concatenate(parts).astype(np.dtype(dtype).newbyteorder("="), copy=False) if parts else np.zeros(0)
+        parts.append(np.full(count, missing, dtype=native) if values is None else values.astype(native))
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=native)
 
 
 def field_lengths(reader, fieldname: str) -> np.ndarray:

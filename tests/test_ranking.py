@@ -44,7 +44,10 @@ def test_field_lengths_and_date_columns_equal_whooshs(corpus):
     assert dates.tolist() == [value or 0 for value in reader.column_reader("decision_date")]
 
 
-@pytest.mark.parametrize("q", ["pain", "pain medication", "norco OR tramadol", "opioid -norco", "urin* drug"])
+# Fields each item holds itself (the summary is held by a determination's first item only).
+@pytest.mark.parametrize("q", ["rationale:pain", "rationale:pain rationale:medication",
+                               "request:norco OR request:tramadol", "rationale:opioid -request:norco",
+                               "rationale:urin* rationale:drug"])
 def test_scores_equal_whooshs_bm25f(corpus, q):
     result = index.search(SearchParams(q=q, per_page=50))
     whoosh_searcher = searcher()
@@ -89,10 +92,10 @@ def test_segment_files_are_read_from_the_map_not_copied(corpus):
 
     index.rebuild()  # one optimised, compound segment
     index.reset_reader()
-    whoosh_searcher = searcher()
-    storage = whoosh_searcher.reader()._storage
-    opened = storage.open_file(storage.list()[0])
-    assert isinstance(opened, MappedBufferFile)
+    reader = searcher().reader()
+    assert reader.is_atomic()  # one segment: its files are parts of one compound file
+    column_file = reader._perdoc._get_column_file("decision_date")[0]
+    assert isinstance(column_file, MappedBufferFile)
     assert index.search(SearchParams(q="pain")).count > 0
 
 
@@ -110,3 +113,45 @@ def test_an_index_built_before_the_pair_fields_still_takes_documents_and_phrases
     index.rebuild()
     assert index._reader.get()[1].has_pairs
     assert index.search(SearchParams(q='"not medically necessary"')).count == positions > 0
+
+
+def items_with_summary_word(word: str) -> set[tuple[str, int]]:
+    from search.models import DisputedItem
+
+    return {(item.determination.slug, item.position)
+            for item in DisputedItem.objects.select_related("determination")
+            if word in [token.text for token in index.TEXT_ANALYZER(item.determination.summary)]}
+
+
+def test_a_word_in_the_case_summary_finds_every_item_of_the_determination_alike(corpus):
+    result = index.search(SearchParams(q="summary:knee", per_page=1000))
+    expected = items_with_summary_word("knee")
+    assert {(hit.slug, hit.position) for hit in result.hits} == expected and result.count == len(expected)
+    scores: dict[str, list[float]] = {}
+    for hit in result.hits:
+        scores.setdefault(hit.slug, []).append(hit.score)
+    assert any(len(items) > 1 for items in scores.values())
+    assert all(max(items) == pytest.approx(min(items)) for items in scores.values())  # one score each
+
+
+def test_a_replaced_determination_keeps_its_items_together_through_merges(data_dir, tmp_path):
+    from django.db.models import Count
+
+    from search.models import Determination
+
+    ingest_paths([DWC])
+    first = Determination.objects.annotate(n=Count("items")).filter(n__gte=3).order_by("slug").first()
+    opening = first.summary.split()[0]
+    changed = tmp_path / f"{first.case_number}.txt"
+    changed.write_text(first.text.replace(opening, f"Zanzibarite {opening}", 1))
+    assert ingest_paths([changed]).counts["updated"] == 1
+    assert "Zanzibarite" in Determination.objects.get(pk=first.pk).summary
+
+    def found() -> set[tuple[str, int]]:
+        return {(hit.slug, hit.position) for hit in index.search(SearchParams(q="zanzibarite")).hits}
+
+    items = {(first.slug, position) for position in range(1, first.n + 1)}
+    assert found() == items
+    index.rebuild()
+    assert found() == items
+    assert index.search(SearchParams(q="summary:knee")).count == len(items_with_summary_word("knee")) > 0
