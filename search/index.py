@@ -43,7 +43,7 @@ from whoosh import columns  # noqa: E402
 from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, Schema  # noqa: E402
 from whoosh.writing import LockError  # noqa: E402
 
-from . import postings, whooshfiles  # noqa: E402
+from . import postings, segments, whooshfiles  # noqa: E402
 from .query import MAX_EXPANSION, Fields, QueryError, parse_query  # noqa: E402
 
 whooshfiles.install()
@@ -326,53 +326,65 @@ class _FacetArrays:
     # determination's SHARED_FIELDS; in an index built before that, every document its own.
     group: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     carrier: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
-    # Results and term postings of this searcher version: dropped with it when the index changes.
+    # Results of this searcher version: dropped with it when the index changes.
     results: OrderedDict = field(default_factory=OrderedDict)
-    term_docs: OrderedDict = field(default_factory=OrderedDict)
-    term_bytes: int = 0
 
     @property
     def live_count(self) -> int:
         return int(np.count_nonzero(self.live))
 
 
-def _build_facet_arrays(searcher) -> _FacetArrays:
+def _build_facet_arrays(searcher, store: segments.SegmentStore) -> _FacetArrays:
+    """The arrays of one searcher version, put together from each segment's kept arrays."""
     reader = searcher.reader()
+    leaves = postings.leaves(reader)
+    facet_fields = [facet_field(name) for name in FACETS]
+    parts = [(store.segment(leaf, facet_fields), offset) for leaf, offset in leaves]
+    store.keep_only({segments.segment_id(leaf) for leaf, _ in leaves})
     count = reader.doc_count_all()
     live = np.zeros(count, dtype=bool)
     live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
-    dates = postings.numeric_column(reader, "decision_date", ">i4")
-    added = postings.numeric_column(reader, "added", ">i8")
-    arrays = _FacetArrays(count, live, dates, added, np.zeros(count, dtype=bool))
+
+    def joined(arrays: list[np.ndarray], dtype) -> np.ndarray:
+        return np.concatenate(arrays) if arrays else np.zeros(0, dtype=dtype)
+
+    columns = {name: joined([part.columns[name] for part, _ in parts], np.int64) for name in segments.COLUMNS}
+    arrays = _FacetArrays(count, live, columns["decision_date"], columns["added"], np.zeros(count, dtype=bool))
     for name in FACETS:
         fieldname = facet_field(name)
-        values, docs, codes, by_value = [], [], [], {}
-        for code, term in enumerate(reader.lexicon(fieldname)):
-            value = term.decode("utf-8")
-            ids = postings.term_postings(reader, fieldname, term)[0]
+        values = sorted({value for part, _ in parts for value in part.facets[fieldname]})
+        docs, codes, by_value = [], [], {}
+        for code, value in enumerate(values):
+            ids = joined([part.facets[fieldname][value] + offset for part, offset in parts
+                          if value in part.facets[fieldname]], np.int64)
             ids = ids[live[ids]]
-            values.append(value)
             docs.append(ids)
             codes.append(np.full(len(ids), code, dtype=np.int32))
             by_value[value] = ids
         arrays.values[name] = values
-        arrays.pair_docs[name] = np.concatenate(docs) if docs else np.zeros(0, dtype=np.int64)
-        arrays.pair_codes[name] = np.concatenate(codes) if codes else np.zeros(0, dtype=np.int32)
+        arrays.pair_docs[name] = joined(docs, np.int64)
+        arrays.pair_codes[name] = joined(codes, np.int32)
         arrays.postings[name] = by_value
     if (over := arrays.postings["outcome"].get("overturned")) is not None:
         arrays.overturned[over] = True
     for name, fieldobj in searcher.schema.items():
         if fieldobj.scorable:
-            arrays.lengths[name] = postings.field_lengths(reader, name)
+            arrays.lengths[name] = joined([part.lengths[name] for part, _ in parts], np.float32)
             arrays.average_length[name] = searcher.avg_field_length(name)
     arrays.has_pairs = all(pairs in searcher.schema for pairs in PAIR_FIELDS.values())
-    starts = postings.numeric_column(reader, "starts", "u1", missing=1)
+    starts = columns["starts"].copy()
     starts[:1] = 1
     arrays.group = np.cumsum(starts, dtype=np.int64) - 1
     arrays.carrier = np.flatnonzero(starts)[arrays.group]
-    for name in SHARED_FIELDS & arrays.lengths.keys():  # over the documents that hold it
-        arrays.average_length[name] = float(reader.field_length(name)) / max(1, int(np.count_nonzero(live & (starts == 1))))
+    holders = max(1, int(np.count_nonzero(live & (starts == 1))))
+    for name in SHARED_FIELDS & arrays.lengths.keys():  # averaged over the documents that hold it
+        arrays.average_length[name] = float(reader.field_length(name)) / holders
     return arrays
+
+
+# Postings kept from earlier queries (12 bytes a document: a common word over 100,000
+# determinations is ~3 MB), least recently used dropped first.
+TERM_CACHE_BYTES = 128 * 1024 * 1024
 
 
 class _Reader:
@@ -383,6 +395,7 @@ class _Reader:
         self.searcher = None
         self.target: Path | None = None
         self.arrays: _FacetArrays | None = None
+        self.store = segments.SegmentStore(TERM_CACHE_BYTES)
 
     def get(self):
         with self.lock:
@@ -402,7 +415,7 @@ class _Reader:
                     f"the search index cannot be opened ({error}); run: python manage.py reindex"
                 ) from error
             self.searcher, self.target = searcher, target
-            self.arrays = _build_facet_arrays(searcher)
+            self.arrays = _build_facet_arrays(searcher, self.store)
             return self.searcher, self.arrays
 
 
@@ -699,25 +712,10 @@ def _leaf_field(query: wq.Query) -> str | None:
         return None
 
 
-# Per searcher version, postings read for earlier queries (12 bytes a document: a common word
-# over 100,000 determinations is ~3 MB), least recently used dropped first.
-TERM_CACHE_BYTES = 128 * 1024 * 1024
-
-
 def _term_postings(searcher, arrays: _FacetArrays, fieldname: str, text) -> tuple[np.ndarray, np.ndarray]:
-    """(document numbers, weights) of a term, read once per searcher version and kept for the next query."""
+    """(document numbers, weights) of a term, each segment's share read once and kept (segments.py)."""
     btext = text if isinstance(text, bytes) else SCHEMA[fieldname].to_bytes(text)
-    key = (fieldname, btext)
-    if (cached := arrays.term_docs.get(key)) is not None:
-        arrays.term_docs.move_to_end(key)
-        return cached
-    found = postings.term_postings(searcher.reader(), fieldname, btext)
-    arrays.term_docs[key] = found
-    arrays.term_bytes += found[0].nbytes + found[1].nbytes
-    while arrays.term_bytes > TERM_CACHE_BYTES and len(arrays.term_docs) > 1:
-        docs, weights = arrays.term_docs.popitem(last=False)[1]
-        arrays.term_bytes -= docs.nbytes + weights.nbytes
-    return found
+    return _reader.store.postings(searcher.reader(), fieldname, btext)
 
 
 def _for_items(mask: np.ndarray, fieldname: str | None, arrays: _FacetArrays) -> np.ndarray:

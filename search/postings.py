@@ -24,37 +24,43 @@ K1 = 1.2
 _LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
 
 
-def _leaves(reader) -> list[tuple[object, int]]:
+def leaves(reader) -> list[tuple[object, int]]:
+    """(segment reader, first document number) of each segment."""
     return reader.leaf_readers() if hasattr(reader, "leaf_readers") else [(reader, 0)]
 
 
-def term_postings(reader, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.ndarray]:
-    """(document numbers, weights) of one term over every segment, deleted documents included
+def leaf_postings(leaf, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.ndarray]:
+    """(document numbers, weights) of one term in one segment, deleted documents included
     (callers mask them with the live array)."""
-    fmt = reader.schema[fieldname].format
+    if not hasattr(leaf, "_terms") or (fieldname, btext) not in leaf:  # an empty index's reader has none
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+    matcher = leaf._terms.matcher(fieldname, btext, leaf.schema[fieldname].format)
     docs: list[np.ndarray] = []
     weights: list[np.ndarray] = []
-    for leaf, offset in _leaves(reader):
-        if not hasattr(leaf, "_terms") or (fieldname, btext) not in leaf:
-            continue
-        matcher = leaf._terms.matcher(fieldname, btext, fmt)
-        while matcher.is_active():
-            matcher._read_data()
-            ids, block_weights = matcher._data[0], matcher._data[1]
-            block = np.asarray(ids, dtype=np.int64)
-            if not matcher._byteids:
-                block = np.cumsum(block)
-            docs.append(block + offset)
-            if block_weights is None:
-                weights.append(np.ones(len(block), dtype=np.float32))
-            elif isinstance(block_weights, float):
-                weights.append(np.full(len(block), block_weights, dtype=np.float32))
-            else:
-                weights.append(np.asarray(block_weights, dtype=np.float32))
-            matcher._next_block()
+    while matcher.is_active():
+        matcher._read_data()
+        ids, block_weights = matcher._data[0], matcher._data[1]
+        block = np.asarray(ids, dtype=np.int64)
+        docs.append(block if matcher._byteids else np.cumsum(block))
+        if block_weights is None:
+            weights.append(np.ones(len(block), dtype=np.float32))
+        elif isinstance(block_weights, float):
+            weights.append(np.full(len(block), block_weights, dtype=np.float32))
+        else:
+            weights.append(np.asarray(block_weights, dtype=np.float32))
+        matcher._next_block()
     if not docs:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
     return np.concatenate(docs), np.concatenate(weights)
+
+
+def term_postings(reader, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.ndarray]:
+    """(document numbers, weights) of one term over every segment."""
+    parts = [(docs + offset, weights) for leaf, offset in leaves(reader)
+             for docs, weights in [leaf_postings(leaf, fieldname, btext)]]
+    if not parts:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+    return np.concatenate([d for d, _ in parts]), np.concatenate([w for _, w in parts])
 
 
 def _raw_column(leaf, name: str, count: int, dtype: str) -> np.ndarray | None:
@@ -74,25 +80,29 @@ def _raw_column(leaf, name: str, count: int, dtype: str) -> np.ndarray | None:
     return values
 
 
-def numeric_column(reader, name: str, dtype: str, *, missing: int = 0) -> np.ndarray:
-    """A numeric column (``columns.NumericColumn``, stored big-endian) for every document;
-    ``missing`` for the documents of a segment written before the column existed."""
+def leaf_numeric_column(leaf, name: str, dtype: str, *, missing: int = 0) -> np.ndarray:
+    """One segment's numeric column (``columns.NumericColumn``, stored big-endian), in native
+    order; ``missing`` everywhere if the segment was written before the column existed."""
     native = np.dtype(dtype).newbyteorder("=")
-    parts = []
-    for leaf, _ in _leaves(reader):
-        count = leaf.doc_count_all()
-        values = _raw_column(leaf, name, count, dtype)
-        parts.append(np.full(count, missing, dtype=native) if values is None else values.astype(native))
-    return np.concatenate(parts) if parts else np.zeros(0, dtype=native)
+    count = leaf.doc_count_all()
+    values = _raw_column(leaf, name, count, dtype)
+    return np.full(count, missing, dtype=native) if values is None else values.astype(native)
+
+
+def numeric_column(reader, name: str, dtype: str, *, missing: int = 0) -> np.ndarray:
+    parts = [leaf_numeric_column(leaf, name, dtype, missing=missing) for leaf, _ in leaves(reader)]
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.dtype(dtype).newbyteorder("="))
+
+
+def leaf_field_lengths(leaf, fieldname: str) -> np.ndarray:
+    """Each document's length in ``fieldname`` (as Whoosh stores it: one byte, approximated)."""
+    count = leaf.doc_count_all()
+    values = _raw_column(leaf, f"_{fieldname}_len", count, "u1")
+    return np.zeros(count, dtype=np.float32) if values is None else _LENGTH_OF_BYTE[values]
 
 
 def field_lengths(reader, fieldname: str) -> np.ndarray:
-    """Each document's length in ``fieldname`` (as Whoosh stores it: one byte, approximated)."""
-    parts = []
-    for leaf, _ in _leaves(reader):
-        count = leaf.doc_count_all()
-        values = _raw_column(leaf, f"_{fieldname}_len", count, "u1")
-        parts.append(np.zeros(count, dtype=np.float32) if values is None else _LENGTH_OF_BYTE[values])
+    parts = [leaf_field_lengths(leaf, fieldname) for leaf, _ in leaves(reader)]
     return np.concatenate(parts) if parts else np.zeros(0, dtype=np.float32)
 
 

@@ -155,3 +155,39 @@ def test_a_replaced_determination_keeps_its_items_together_through_merges(data_d
     index.rebuild()
     assert found() == items
     assert index.search(SearchParams(q="summary:knee")).count == len(items_with_summary_word("knee")) > 0
+
+
+def test_after_a_new_segment_only_that_segment_is_read(tmp_path, monkeypatch):
+    from whoosh import index as windex
+    from whoosh.fields import KEYWORD, TEXT, Schema
+
+    from search import segments
+
+    ix = windex.create_in(str(tmp_path), Schema(body=TEXT, f_outcome=KEYWORD(commas=True, scorable=False)))
+
+    def add(batch: int) -> None:
+        writer = ix.writer()
+        for n in range(20):
+            writer.add_document(body=f"pain batch{batch} item{n}", f_outcome="upheld" if n % 4 else "overturned")
+        writer.commit(merge=False)
+
+    read: list[str] = []
+    original = postings.leaf_postings
+    monkeypatch.setattr(postings, "leaf_postings",
+                        lambda leaf, fieldname, btext: read.append(segments.segment_id(leaf)) or
+                        original(leaf, fieldname, btext))
+    store = segments.SegmentStore(term_budget=1 << 20)
+    add(1)
+    first = ix.searcher().reader()
+    docs, _ = store.postings(first, "body", b"pain")
+    outcomes = store.segment(postings.leaves(first)[0][0], ["f_outcome"]).facets["f_outcome"]
+    assert len(docs) == 20 and {v: len(d) for v, d in outcomes.items()} == {"upheld": 15, "overturned": 5}
+    add(2)
+    second = ix.searcher().reader()
+    read.clear()
+    docs, _ = store.postings(second, "body", b"pain")
+    for leaf, _ in postings.leaves(second):
+        store.segment(leaf, ["f_outcome"])
+    new_segment = segments.segment_id(postings.leaves(second)[1][0])
+    assert docs.tolist() == list(range(40))
+    assert set(read) == {new_segment}  # the first segment's postings and facets were kept

@@ -1,0 +1,104 @@
+"""What each Whoosh segment holds, read once and kept for as long as the segment lives.
+
+A segment never changes after it is written; only its deletions do, and those are applied
+per searcher version (the live array). An ingest adds a small segment and sometimes merges
+a few small ones, so after one a web worker reads just those, not the whole index again:
+the facet values, the date and length columns, and the postings of the words recent queries
+asked for.
+"""
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from . import postings
+
+
+@dataclass
+class Segment:
+    count: int
+    columns: dict[str, np.ndarray] = field(default_factory=dict)  # name -> value per document
+    lengths: dict[str, np.ndarray] = field(default_factory=dict)  # scorable field -> length per document
+    facets: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)  # field -> value -> documents
+
+
+def segment_id(leaf) -> str | None:
+    """A segment's lasting name; None for an empty index's reader."""
+    return leaf.segment().segment_id() if hasattr(leaf, "_perdoc") else None
+
+
+# Numeric columns read per segment: name -> (stored type, value where a segment lacks it).
+COLUMNS = {"decision_date": (">i4", 0), "added": (">i8", 0), "starts": ("u1", 1)}
+
+
+class SegmentStore:
+    """Per process: each live segment's arrays, and a byte-bounded LRU of term postings."""
+
+    def __init__(self, term_budget: int):
+        self.lock = threading.Lock()
+        self.segments: dict[str, Segment] = {}
+        self.terms: OrderedDict[tuple, tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self.term_bytes = 0
+        self.term_budget = term_budget
+
+    def segment(self, leaf, facet_fields: list[str]) -> Segment:
+        key = segment_id(leaf)
+        with self.lock:
+            if key is not None and (known := self.segments.get(key)) is not None:
+                return known
+        read = Segment(leaf.doc_count_all())
+        for name, (dtype, missing) in COLUMNS.items():
+            read.columns[name] = postings.leaf_numeric_column(leaf, name, dtype, missing=missing)
+        for name, fieldobj in leaf.schema.items():
+            if fieldobj.scorable:
+                read.lengths[name] = postings.leaf_field_lengths(leaf, name)
+        for fieldname in facet_fields:
+            terms = leaf.lexicon(fieldname) if hasattr(leaf, "_terms") and fieldname in leaf.schema else []
+            read.facets[fieldname] = {term.decode("utf-8"): postings.leaf_postings(leaf, fieldname, term)[0]
+                                      for term in terms}
+        if key is not None:
+            with self.lock:
+                self.segments[key] = read
+        return read
+
+    def postings(self, reader, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.ndarray]:
+        """(document numbers, weights) of a term over the whole index, from each segment's kept copy."""
+        docs, weights = [], []
+        for leaf, offset in postings.leaves(reader):
+            key = (segment_id(leaf), fieldname, btext)
+            with self.lock:
+                found = self.terms.get(key)
+                if found is not None:
+                    self.terms.move_to_end(key)
+            if found is None:
+                found = postings.leaf_postings(leaf, fieldname, btext)
+                self._keep(key, found)
+            docs.append(found[0] + offset)
+            weights.append(found[1])
+        if not docs:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        return np.concatenate(docs), np.concatenate(weights)
+
+    def _keep(self, key: tuple, found: tuple[np.ndarray, np.ndarray]) -> None:
+        if key[0] is None:
+            return
+        with self.lock:
+            if key in self.terms:
+                return
+            self.terms[key] = found
+            self.term_bytes += found[0].nbytes + found[1].nbytes
+            while self.term_bytes > self.term_budget and len(self.terms) > 1:
+                docs, weights = self.terms.popitem(last=False)[1]
+                self.term_bytes -= docs.nbytes + weights.nbytes
+
+    def keep_only(self, live_ids: set[str]) -> None:
+        """Forget segments that merges or a reindex have replaced."""
+        with self.lock:
+            for key in [key for key in self.segments if key not in live_ids]:
+                del self.segments[key]
+            for key in [key for key in self.terms if key[0] not in live_ids]:
+                docs, weights = self.terms.pop(key)
+                self.term_bytes -= docs.nbytes + weights.nbytes
