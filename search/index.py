@@ -45,7 +45,7 @@ from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, Schema  # noqa: E40
 from whoosh.writing import LockError  # noqa: E402
 
 from . import postings, segments, whooshfiles  # noqa: E402
-from .query import MAX_EXPANSION, Fields, QueryError, parse_query  # noqa: E402
+from .query import MAX_EXPANSION, Fields, QueryError, contains_run, parse_query  # noqa: E402
 
 whooshfiles.install()
 
@@ -849,20 +849,14 @@ def _long_phrases(query: wq.Query, arrays: _FacetArrays) -> bool:
 
 
 def _exact(query: wq.Query, searcher, arrays: _FacetArrays, docnums: np.ndarray) -> np.ndarray:
-    """Which of ``docnums`` (ascending) truly match, phrases checked against word positions."""
+    """Which of ``docnums`` truly match: a long phrase's words checked in order in the text itself
+    (as the index analyses it), which costs a few documents' text, not a walk over postings."""
     if _pairs_phrase(query, arrays) and len(query.words) > 2:
         held = _matching(query, searcher, arrays)[docnums]
-        # In a shared field the words are in the determination's first item.
-        where = arrays.carrier[docnums] if query.fieldname in SHARED_FIELDS else docnums
         truly = np.zeros(len(docnums), dtype=bool)
-        matcher = query.matcher(searcher)  # reads positions only where it is sent
-        for i in np.flatnonzero(held):
-            docnum = int(where[i])
-            if matcher.is_active() and matcher.id() < docnum:
-                matcher.skip_to(docnum)
-            if not matcher.is_active():
-                break
-            truly[i] = matcher.id() == docnum
+        checked = docnums[held]
+        truly[held] = [contains_run([t.text for t in TEXT_ANALYZER(text)], list(query.words))
+                       for text in _texts(searcher, arrays, query.fieldname, checked)]
         return truly
     if isinstance(query, wq.Or):
         return np.logical_or.reduce([_exact(sub, searcher, arrays, docnums) for sub in query.subqueries])
@@ -871,6 +865,18 @@ def _exact(query: wq.Query, searcher, arrays: _FacetArrays, docnums: np.ndarray)
     if isinstance(query, wq.AndNot):
         return _exact(query.a, searcher, arrays, docnums) & ~_exact(query.b, searcher, arrays, docnums)
     return _matching(query, searcher, arrays)[docnums]
+
+
+def _texts(searcher, arrays: _FacetArrays, fieldname: str, docnums: np.ndarray) -> list[str]:
+    """The text of ``fieldname`` in each document: the request or rationale from its stored hit,
+    the summary (a shared field) from the database, by its determination."""
+    hits = [searcher.stored_fields(int(docnum))["hit"] for docnum in docnums]
+    if fieldname not in SHARED_FIELDS:
+        return [hit[fieldname] for hit in hits]
+    from .models import Determination
+
+    summaries = dict(Determination.objects.filter(slug__in={hit["slug"] for hit in hits}).values_list("slug", "summary"))
+    return [summaries.get(hit["slug"], "") for hit in hits]
 
 
 def _verified(query: wq.Query | None, searcher, arrays: _FacetArrays, ordered: np.ndarray,
@@ -904,7 +910,7 @@ def _ranked(query: wq.Query, searcher, arrays: _FacetArrays, final: np.ndarray, 
     if not _long_phrases(query, arrays):
         return postings.top(scores[candidates], candidates, limit)
     # Most candidates hold the phrase: check the best few first, and sort them all only if not.
-    best = np.array([doc for doc, _ in postings.top(scores[candidates], candidates, 4 * limit + 64)])
+    best = np.array([doc for doc, _ in postings.top(scores[candidates], candidates, limit + 16)])
     kept = _verified(query, searcher, arrays, best, limit)
     if len(kept) < limit and len(best) < len(candidates):
         ordered = candidates[np.lexsort((candidates, -scores[candidates]))]

@@ -232,7 +232,7 @@ class _Parser:
         else:
             exact = _canonical(facet, text) or text
             wanted = _words(text)
-            matches = [v for v in values if v == exact or v == text or (wanted and _contains(_words(v), wanted))]
+            matches = [v for v in values if v == exact or v == text or (wanted and contains_run(_words(v), wanted))]
         if not matches:
             return wq.Term(facet, text)  # matches nothing: an empty result, not an error
         return _either([wq.Term(facet, value) for value in matches])
@@ -356,7 +356,7 @@ def _drug_equivalents(word: str) -> tuple[str, ...]:
     return tuple(sorted(name for name in names if re.fullmatch(r"[a-z0-9]+", name)))[:40]
 
 
-def _contains(words: list[str], wanted: list[str]) -> bool:
+def contains_run(words: list[str], wanted: list[str]) -> bool:
     """``wanted`` appears in ``words`` as a run: "north carolina" in "north carolina", not "carolina north"."""
     return any(words[i:i + len(wanted)] == wanted for i in range(len(words) - len(wanted) + 1))
 
