@@ -116,26 +116,27 @@ def test_every_match_is_counted_whatever_path_ranks_it(data_dir):
         assert {h.key for h in ranked.hits} == {h.key for h in dated.hits}, q
 
 
-def test_commits_merge_segments_of_one_size_once_there_are_eight_keeping_their_order(tmp_path):
+def test_commits_merge_small_segments_of_one_size_once_there_are_eight_keeping_their_order(tmp_path):
     schema = Schema(key=ID(stored=True, unique=True), tag=KEYWORD)
     ix = windex.create_in(str(tmp_path), schema)
 
     def commit(batch: int, size: int, **options) -> None:
         writer = ix.writer()
         for n in range(size):
-            writer.add_document(key=f"{batch}-{n:03d}", tag="t")
+            writer.add_document(key=f"{batch}-{n:05d}", tag="t")
         writer.commit(**options)
 
     commit(0, 600, merge=False)  # a bigger segment, of another tier
+    commit(100, index.MERGE_BELOW, merge=False)  # a big one: never merged by a commit
     for batch in range(1, 8):
         commit(batch, 20, merge=False)
-    commit(8, 20, mergetype=index._merge_tiers)  # seven of its size before it: nothing merges
-    assert sorted(segment.doc_count() for segment in ix._segments()) == [20] * 8 + [600]
-    commit(9, 20, mergetype=index._merge_tiers)  # eight before it: they merge, with it, into one
-    assert sorted(segment.doc_count() for segment in ix._segments()) == [180, 600]
+    commit(8, 20, mergetype=index._merge_small_tiers)  # seven of its size before it: nothing merges
+    assert sorted(segment.doc_count() for segment in ix._segments()) == [20] * 8 + [600, index.MERGE_BELOW]
+    commit(9, 20, mergetype=index._merge_small_tiers)  # eight before it: they merge, with it, into one
+    assert sorted(segment.doc_count() for segment in ix._segments()) == [180, 600, index.MERGE_BELOW]
     with ix.searcher() as searcher:
         keys = [searcher.stored_fields(docnum)["key"] for docnum in range(searcher.doc_count_all())]
-    for batch in range(10):  # each batch's documents still together and in order
+    for batch in [*range(10), 100]:  # each batch's documents still together and in order
         positions = [i for i, key in enumerate(keys) if key.startswith(f"{batch}-")]
         assert positions == list(range(positions[0], positions[0] + len(positions)))
         assert [keys[i] for i in positions] == sorted(keys[i] for i in positions)
