@@ -21,7 +21,7 @@ import threading
 import time
 import warnings
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
@@ -287,13 +287,14 @@ def _replace(writer, slugs: Iterable[str], determinations: Iterable) -> None:
             writer.add_document(**{name: value for name, value in document.items() if name in known})
 
 
-def index_pending(*, batch: int = 2000) -> int:
-    """Index every stored determination the index does not hold yet; returns how many."""
+def index_pending(*, batch: int = 2000, go_on: Callable[[], bool] | None = None) -> int:
+    """Index every stored determination the index does not hold yet, ``batch`` at a time while
+    ``go_on()`` holds; returns how many."""
     from .models import Determination
 
     done = 0
     ix = open_index()
-    while True:
+    while go_on is None or go_on():
         chunk = list(
             Determination.objects.filter(indexed=False).prefetch_related("items").order_by("pk")[:batch]
         )
@@ -303,6 +304,7 @@ def index_pending(*, batch: int = 2000) -> int:
             _replace(writer, [d.slug for d in chunk], chunk)
         Determination.objects.filter(pk__in=[d.pk for d in chunk]).update(indexed=True)
         done += len(chunk)
+    return done
 
 
 def remove_determination(slug: str) -> None:

@@ -264,7 +264,8 @@ class _BackgroundIndexer:
             return  # the previous round is still writing; the next trigger or the end catches up
         self.wait()
         context = multiprocessing.get_context("forkserver")
-        self.process = context.Process(target=workers.index_pending, args=(settings.SETTINGS_MODULE,), daemon=True)
+        self.process = context.Process(target=workers.index_pending, args=(settings.SETTINGS_MODULE, os.getpid()),
+                                       daemon=True)
         self.process.start()
 
     def wait(self) -> None:

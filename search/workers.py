@@ -23,12 +23,24 @@ def parse_document(job: tuple[str, bytes]) -> tuple[str, Determination | None, s
         return "", None, str(error)
 
 
-def index_pending(settings_module: str) -> None:
-    """In a fresh process: set Django up from the same environment and index what is stored."""
+def index_pending(settings_module: str, ingest_pid: int | None = None) -> None:
+    """In a fresh process: set Django up from the same environment and index what is stored,
+    a batch at a time, stopping after the batch in hand if the ingest that started it is gone
+    (killed: a forkserver child outlives it, and the next ingest's indexer takes over)."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", settings_module)
     import django
 
     django.setup()
     from .index import index_pending as run
 
-    run()
+    run(go_on=(lambda: _alive(ingest_pid)) if ingest_pid else None)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

@@ -140,3 +140,20 @@ def test_commits_merge_small_segments_of_one_size_once_there_are_eight_keeping_t
         positions = [i for i, key in enumerate(keys) if key.startswith(f"{batch}-")]
         assert positions == list(range(positions[0], positions[0] + len(positions)))
         assert [keys[i] for i in positions] == sorted(keys[i] for i in positions)
+
+
+def test_a_background_indexer_stops_between_batches_once_its_ingest_is_gone(data_dir):
+    import os
+    import subprocess
+    import sys
+
+    from search import workers
+
+    ingest_paths([SEEDS], index=False)
+    assert index.index_pending(go_on=lambda: False) == 0
+    assert Determination.objects.filter(indexed=False).count() == 5
+    assert workers._alive(os.getpid())
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    assert not workers._alive(dead.pid)
+    assert index.index_pending(batch=2, go_on=lambda: True) == 5
