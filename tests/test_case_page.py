@@ -295,3 +295,10 @@ def test_a_twenty_item_determination_shows_every_item(corpus, client):
     body = page_html(client, big.slug, q="guidelines")
     assert [int(n) for n in re.findall(r'<section class="item" id="item-(\d+)"', body)] == list(range(1, 21))
     assert len(re.findall(r'data-citation', body)) == 21
+
+
+def test_the_match_count_shows_the_query_as_typed_without_extra_quotes(corpus, client):
+    case = DisputedItem.objects.select_related("determination").first().determination
+    page = client.get(f"/determinations/{case.slug}/", {"q": '"medically necessary"'}).content.decode()
+    assert '<code class="match-query">&quot;medically necessary&quot;</code>' in page
+    assert "<q class" not in page
