@@ -54,15 +54,6 @@ def leaf_postings(leaf, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.nd
     return np.concatenate(docs), np.concatenate(weights)
 
 
-def term_postings(reader, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.ndarray]:
-    """(document numbers, weights) of one term over every segment."""
-    parts = [(docs + offset, weights) for leaf, offset in leaves(reader)
-             for docs, weights in [leaf_postings(leaf, fieldname, btext)]]
-    if not parts:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-    return np.concatenate([d for d, _ in parts]), np.concatenate([w for _, w in parts])
-
-
 def _raw_column(leaf, name: str, count: int, dtype: str) -> np.ndarray | None:
     """One segment's fixed-width numeric column as an array, or None if it has none."""
     perdoc = getattr(leaf, "_perdoc", None)  # an empty index's reader has none
@@ -89,21 +80,11 @@ def leaf_numeric_column(leaf, name: str, dtype: str, *, missing: int = 0) -> np.
     return np.full(count, missing, dtype=native) if values is None else values.astype(native)
 
 
-def numeric_column(reader, name: str, dtype: str, *, missing: int = 0) -> np.ndarray:
-    parts = [leaf_numeric_column(leaf, name, dtype, missing=missing) for leaf, _ in leaves(reader)]
-    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.dtype(dtype).newbyteorder("="))
-
-
 def leaf_field_lengths(leaf, fieldname: str) -> np.ndarray:
     """Each document's length in ``fieldname`` (as Whoosh stores it: one byte, approximated)."""
     count = leaf.doc_count_all()
     values = _raw_column(leaf, f"_{fieldname}_len", count, "u1")
     return np.zeros(count, dtype=np.float32) if values is None else _LENGTH_OF_BYTE[values]
-
-
-def field_lengths(reader, fieldname: str) -> np.ndarray:
-    parts = [leaf_field_lengths(leaf, fieldname) for leaf, _ in leaves(reader)]
-    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.float32)
 
 
 def idf(live_docs: int, doc_frequency: int) -> float:

@@ -27,7 +27,7 @@ def searcher():
                                               ("rationale_pairs", "medic necessari"), ("f_outcome", "upheld")])
 def test_block_reads_give_whooshs_own_postings(corpus, fieldname, word):
     reader = searcher().reader()
-    docs, weights = postings.term_postings(reader, fieldname, word.encode())
+    docs, weights = index._reader.store.postings(reader, fieldname, word.encode())
     matcher = reader.postings(fieldname, word.encode())
     expected = list(zip(*[(d, w) for d, w in matcher.items_as("weight")]))
     assert len(docs) > 0
@@ -37,8 +37,8 @@ def test_block_reads_give_whooshs_own_postings(corpus, fieldname, word):
 
 def test_field_lengths_and_date_columns_equal_whooshs(corpus):
     reader = searcher().reader()
-    lengths = postings.field_lengths(reader, "rationale")
-    dates = postings.numeric_column(reader, "decision_date", ">i4")
+    arrays = index._reader.get()[1]
+    lengths, dates = arrays.lengths["rationale"], arrays.decision_date
     for docnum in reader.all_doc_ids():
         assert lengths[docnum] == (reader.doc_field_length(docnum, "rationale") or 0)
     assert dates.tolist() == [value or 0 for value in reader.column_reader("decision_date")]
