@@ -282,7 +282,7 @@ def measure_whoosh(*, repeat: int) -> dict[str, Any]:
         facet_arrays_kept_ms = round((time.perf_counter() - started) * 1000, 1)
     searcher.close()
 
-    index.reset_reader()  # what a worker pays after an ingest: a new searcher, its facet arrays, the page
+    index.reset_reader()  # what a worker pays when it starts: a new searcher, its facet arrays, the page
     started = time.perf_counter()
     first = index.search(index.SearchParams(sort="newest"))
     reopen_ms = (time.perf_counter() - started) * 1000

@@ -65,7 +65,7 @@ PAIR_FIELDS = {"request": "request_pairs", "rationale": "rationale_pairs", "summ
 TEXT_BOOSTS = {"request": 2.0, "rationale": 1.0, "summary": 0.5}
 
 # What a determination's items share is indexed once, in its first item's document (the one
-# with ``starts`` = 1): a match there is a match for every item of the determination (_groups).
+# with ``starts`` = 1): a match there is a match for every item of the determination (_for_items).
 # The summary is most of a determination's words; indexing it with every item made the index
 # and the ingest about twice what they need to be.
 SHARED_FIELDS = frozenset({"summary", PAIR_FIELDS["summary"]})
@@ -136,19 +136,17 @@ def item_documents(determination) -> Iterator[dict]:
     they must stay together, the first carrying the SHARED_FIELDS."""
     for number, item in enumerate(determination.items.all()):
         facets = _facet_values(determination, item)
-        shared = {"summary": determination.summary, "summary_pairs": determination.summary} if number == 0 else {}
+        texts = {"request": item.request, "rationale": item.rationale, "summary": determination.summary}
+        words = {name: text for field_name, text in texts.items() for name in (field_name, PAIR_FIELDS[field_name])
+                 if number == 0 or name not in SHARED_FIELDS}  # each text and its word pairs
         yield {
             "key": f"{determination.slug}#{item.position}",
             "slug": determination.slug,
             "case": determination.case_number or determination.slug,
             "decision_date": _datenum(determination.decision_date),
             "added": int(determination.updated_at.timestamp() * 1000),
-            "request": item.request,
-            "rationale": item.rationale,
             "starts": int(number == 0),
-            **shared,
-            "request_pairs": item.request,
-            "rationale_pairs": item.rationale,
+            **words,
             "drug": " ".join(filter(None, [item.drug, item.brand])),
             "hit": {
                 "key": f"{determination.slug}#{item.position}",
@@ -735,9 +733,10 @@ def _pairs_phrase(query: wq.Query, arrays: _FacetArrays) -> bool:
     return isinstance(query, wq.Phrase) and arrays.has_pairs and query.fieldname in PAIR_FIELDS
 
 
-def _pair_terms(phrase: wq.Phrase) -> list[tuple[str, bytes]]:
+def _pair_terms(phrase: wq.Phrase) -> tuple[str, list[bytes]]:
+    """The pairs field of a phrase's field, and the phrase's neighbouring word pairs as its terms."""
     words = list(phrase.words)
-    return [(PAIR_FIELDS[phrase.fieldname], f"{a} {b}".encode("utf-8")) for a, b in zip(words, words[1:])]
+    return PAIR_FIELDS[phrase.fieldname], [f"{a} {b}".encode("utf-8") for a, b in zip(words, words[1:])]
 
 
 def _leaf_field(query: wq.Query) -> str | None:
@@ -747,7 +746,7 @@ def _leaf_field(query: wq.Query) -> str | None:
         return None
 
 
-def _term_postings(searcher, arrays: _FacetArrays, fieldname: str, text) -> tuple[np.ndarray, np.ndarray]:
+def _term_postings(searcher, fieldname: str, text) -> tuple[np.ndarray, np.ndarray]:
     """(document numbers, weights) of a term, each segment's share read once and kept (segments.py)."""
     btext = text if isinstance(text, bytes) else SCHEMA[fieldname].to_bytes(text)
     return _reader.store.postings(searcher.reader(), fieldname, btext)
@@ -767,7 +766,7 @@ def _terms_mask(searcher, arrays: _FacetArrays, fieldname: str, texts: Iterable[
     """Documents holding every one (or any one) of ``texts`` in one field."""
     mask = np.full(arrays.doc_count, every, dtype=bool)
     for btext in texts:
-        docs = _term_postings(searcher, arrays, fieldname, btext)[0]
+        docs = _term_postings(searcher, fieldname, btext)[0]
         if every:
             holding = np.zeros(arrays.doc_count, dtype=bool)
             holding[docs] = True
@@ -783,13 +782,12 @@ def _matching(query: wq.Query, searcher, arrays: _FacetArrays) -> np.ndarray:
     Terms, prefixes, word-pair phrases and their AND/OR/NOT are set operations over postings
     in numpy; proximity needs word positions, so Whoosh walks those. A phrase of three or more
     words is matched by all its neighbouring pairs ("a b c" as "a b" and "b c"): exact for two
-    words, and for longer phrases the shown page is checked against positions (_exact).
+    words, and for longer phrases the shown hits are checked word by word in their text (_exact).
     """
     if isinstance(query, wq.Term):
         return _terms_mask(searcher, arrays, query.fieldname, [query.text], every=False)
     if _pairs_phrase(query, arrays):
-        terms = _pair_terms(query)
-        return _terms_mask(searcher, arrays, terms[0][0], [text for _, text in terms], every=True)
+        return _terms_mask(searcher, arrays, *_pair_terms(query), every=True)
     if isinstance(query, (wq.Prefix, wq.Wildcard)):
         return _terms_mask(searcher, arrays, query.fieldname, query._btexts(searcher.reader()), every=False)
     if isinstance(query, wq.Or):
@@ -814,7 +812,7 @@ def _add_term_scores(searcher, arrays: _FacetArrays, fieldname: str, texts: Iter
     for a shared field, each item of the determination gets its first item's score."""
     found = np.zeros(arrays.doc_count, dtype=np.float64) if fieldname in SHARED_FIELDS else scores
     for text in texts:
-        docs, weights = _term_postings(searcher, arrays, fieldname, text)
+        docs, weights = _term_postings(searcher, fieldname, text)
         if not len(docs):
             continue
         if weights_only or fieldname not in arrays.lengths:  # unscorable (facet keywords): the weight
@@ -835,8 +833,7 @@ def _scores(query: wq.Query, searcher, arrays: _FacetArrays, scores: np.ndarray)
     if isinstance(query, wq.Term):
         _add_term_scores(searcher, arrays, query.fieldname, [query.text], scores)
     elif _pairs_phrase(query, arrays):
-        terms = _pair_terms(query)
-        _add_term_scores(searcher, arrays, terms[0][0], [text for _, text in terms], scores)
+        _add_term_scores(searcher, arrays, *_pair_terms(query), scores)
     elif isinstance(query, (wq.Prefix, wq.Wildcard)):
         expanded = list(query._btexts(searcher.reader()))
         # Whoosh scores a lone expansion as the word itself, several by their weights, unscored.
@@ -891,7 +888,7 @@ def _texts(searcher, arrays: _FacetArrays, fieldname: str, docnums: np.ndarray) 
 def _verified(query: wq.Query | None, searcher, arrays: _FacetArrays, ordered: np.ndarray,
               limit: int | None = None) -> np.ndarray:
     """The first ``limit`` of ``ordered`` that truly match: all of them, unless the query has a
-    phrase of three or more words, whose candidates are checked against positions in chunks."""
+    phrase of three or more words, whose candidates are checked in their text, in chunks."""
     if query is None or not _long_phrases(query, arrays):
         return ordered[:limit]
     kept: list[np.ndarray] = []
