@@ -32,7 +32,20 @@ _LABELS = (
     "State(s) of Licensure:",
     "Certification(s)/Specialty:",
 )
-_LABEL_BREAK = re.compile("(" + "|".join(re.escape(label) for label in _LABELS) + ")")
+
+
+def _label_pattern(label: str) -> str:
+    """A label as extractors and retyped copies write it: any spacing, and a labelled field
+    ("Decision Rationale :") in any case; the capitalised headings match as written, so the
+    preamble's "following clinical case summary" stays prose."""
+    words = r"\s+".join(re.escape(word) for word in label.rstrip(":").split())
+    return rf"(?i:{words})\s*:" if label.endswith(":") else words
+
+
+_LABEL_BREAK = re.compile("|".join(f"(?P<l{i}>{_label_pattern(label)})" for i, label in enumerate(_LABELS)))
+# Typographic ligatures that some PDF extractors leave in words ("ﬁbromyalgia").
+_LIGATURES = str.maketrans({"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl",
+                            "\ufb05": "st", "\ufb06": "st"})
 _SET_FORTH = re.compile(
     r"(The Final Determination was based on decisions for the disputed\s+items/services"
     r"\s+set\s+forth\s+below:)"
@@ -52,8 +65,8 @@ def normalise(text: str) -> list[str]:
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
     # pdfium marks a hyphen it inserted at a line wrap with U+FFFE: the word was split.
     text = re.sub(r"\ufffe\s*", "", text)
-    text = text.replace("\u00ad", "").replace("\xa0", " ").replace("\u200b", "")
-    text = _LABEL_BREAK.sub(r"\n\1", text)
+    text = text.replace("\u00ad", "").replace("\xa0", " ").replace("\u200b", "").translate(_LIGATURES)
+    text = _LABEL_BREAK.sub(_canonical_label, text)
     text = _SET_FORTH.sub(r"\n\1\n", text)
     lines = [" ".join(raw.split()) for raw in text.split("\n")]
     lines = [line for line in lines if line]
@@ -71,6 +84,12 @@ def normalise(text: str) -> list[str]:
         else:
             kept.append(line)
     return kept
+
+
+def _canonical_label(match: re.Match[str]) -> str:
+    """The label as the parser looks for it, on a line of its own."""
+    index = int(match.lastgroup[1:])  # type: ignore[index]
+    return "\n" + _LABELS[index]
 
 
 def join_lines(lines: list[str]) -> str:
@@ -189,12 +208,13 @@ _SUMMARY_PREAMBLE = re.compile(
     r"\s+the case file, including all medical records:\s*",
     re.IGNORECASE,
 )
+_GAP = r"[\s\-\u2010-\u2015]*"  # "48 year old", "48-year-old", "48–year–old"
 _AGE_SEX = re.compile(
-    r"\b(\d{1,3})[\s-]*(?:year|yr)s?[\s-]*old,?\s+(?:\w+\s+){0,2}?"
+    rf"\b(\d{{1,3}}){_GAP}(?:year|yr)s?{_GAP}old,?\s+(?:\w+\s+){{0,2}}?"
     r"(male|female|man|woman|gentleman|lady|boy|girl)\b",
     re.IGNORECASE,
 )
-_AGE_ONLY = re.compile(r"\b(\d{1,3})[\s-]*(?:year|yr)s?[\s-]*old\b", re.IGNORECASE)
+_AGE_ONLY = re.compile(rf"\b(\d{{1,3}}){_GAP}(?:year|yr)s?{_GAP}old\b", re.IGNORECASE)
 _SEX_WORDS = {"male": "male", "man": "male", "gentleman": "male", "boy": "male",
               "female": "female", "woman": "female", "lady": "female", "girl": "female"}
 _SUMMARY_INJURY = re.compile(
@@ -237,6 +257,8 @@ _RATIONALE_END = re.compile(
 )
 # "necessary.X-rays of the lumbar spine: Upheld": a heading glued to the sentence before it.
 _GLUED_HEADING = re.compile(r"^(.*[a-z]{3,}[.)])(?=[A-Z0-9])")
+# "1. Norco 10/325mg #90: Upheld": a list number is not part of the request.
+_ITEM_NUMBER = re.compile(r"^\(?\d{1,2}[.)]\s+(?=\S)")
 _PARTIAL_REQUEST = re.compile(r"\boriginal\s+request,\s+(?P<request>.+?)(?:,?\s+is)?$", re.IGNORECASE)
 
 
@@ -288,7 +310,7 @@ def _parse_item(heading_lines: list[str], body: list[str], number: int) -> Item:
     heading = join_lines(heading_lines)
     match = _OUTCOME_LINE.match(heading)
     assert match is not None  # the caller found this outcome line
-    head, outcome = match["head"].strip(), match["outcome"].capitalize()
+    head, outcome = _ITEM_NUMBER.sub("", match["head"].strip()), match["outcome"].capitalize()
     original_request = ""
     if partial := _PARTIAL_REQUEST.search(head):
         original_request, head = head, partial["request"]
@@ -343,8 +365,12 @@ def _parse_items(lines: list[str]) -> list[Item]:
 
 # -- the document ------------------------------------------------------------------
 
+# The 2013-14 letters: a "Notice of ... Determination", or a "Final Determination Letter" whose
+# decisions sit under "INDEPENDENT MEDICAL REVIEW DECISION AND RATIONALE" as "Rationale for the Decision:".
 _OLD_FORMAT = re.compile(
-    r"Notice\s+of\s+Independent\s+Medical\s+Review\s+Determination|^MEDICAL PROFESSIONAL REVIEW\b",
+    r"Notice\s+of\s+Independent\s+Medical\s+Review\s+Determination|^MEDICAL PROFESSIONAL REVIEW\b"
+    r"|^INDEPENDENT MEDICAL REVIEW DECISIONS? AND RATIONALES?\b|^Rationale\s+for\s+the\s+Decision\s*:"
+    r"|Medical\s+Treatment\s+Guideline\(s\)\s+Used\s+by\s+the\s+Expert\s+Reviewer",
     re.IGNORECASE | re.MULTILINE,
 )
 _ISSUES_HEADING = "IMR ISSUES, DECISIONS AND RATIONALES"
@@ -368,8 +394,9 @@ def parse(text: str) -> Determination:
     summary_at = _index_of(lines, _SUMMARY_HEADING)
     if issues_at is None and _OLD_FORMAT.search("\n".join(lines[:200])):
         raise ParseError(
-            "an older-format determination (2013 'Notice of Independent Medical Review "
-            "Determination'); only the final determinations of 2014 on are read"
+            "an older-format determination (a 2013-14 'Notice of Independent Medical Review "
+            "Determination' or letter without 'IMR ISSUES, DECISIONS AND RATIONALES'); only the "
+            "final determinations in the later format are read"
         )
     if issues_at is None:
         if summary_at is not None or _index_of(lines, _HOW_HEADING) is not None:

@@ -250,6 +250,35 @@ def test_a_heading_glued_to_the_previous_rationale_is_split():
     assert items[1].rationale.endswith("not medically necessary.")
 
 
+def test_labels_in_another_case_or_with_a_space_before_the_colon_read_the_same():
+    text = seed_text(MORPHINE)
+    retyped = (text.replace("Claims Administrator guideline:", "Claims Administrator Guideline :")
+               .replace("MAXIMUS guideline:", "Maximus Guideline:")
+               .replace("Decision rationale:", "Decision  Rationale:"))
+    assert parse(retyped) == parse(text)
+
+
+def test_the_clinical_case_summary_in_prose_is_not_taken_for_the_heading():
+    record = parse(seed_text(MORPHINE))
+    assert record.summary.startswith("The injured worker is a(n) 51-year-old female")
+
+
+def test_ligatures_left_by_a_pdf_extractor_are_read_as_letters():
+    text = seed_text(MORPHINE)
+    assert parse(text.replace("fi", "\ufb01").replace("fl", "\ufb02")) == parse(text)
+
+
+def test_an_age_written_with_typographic_dashes_is_read():
+    text = seed_text(MORPHINE).replace("51-year-old", "51\u2013year\u2013old")
+    assert parse(text).patient_age == 51
+
+
+def test_a_list_number_before_an_item_is_not_part_of_its_request():
+    text = seed_text(MORPHINE).replace("MS Contin 30mg #90: Upheld", "1. MS Contin 30mg #90: Upheld")
+    text = text.replace("Valium 5mg #60: Upheld", "3) Valium 5mg #60: Upheld")
+    assert [item.request for item in parse(text).items] == [item.request for item in parse(seed_text(MORPHINE)).items]
+
+
 # -- refused -------------------------------------------------------------------------------
 
 OLD_FORMAT = """Notice of Independent Medical Review Determination
@@ -264,6 +293,23 @@ The reviewer determined that the requested Norco 10/325mg #90 is not medically n
 def test_the_2013_format_is_recognised_and_refused():
     with pytest.raises(ParseError, match="older-format"):
         parse(OLD_FORMAT)
+
+
+LETTER_FORMAT = """Independent Medical Review Final Determination Letter
+Dated: 1/15/2014
+IMR Case Number: CM13-0054321 Date of Injury: 03/12/2009
+Final Determination: UPHOLD.
+INDEPENDENT MEDICAL REVIEW DECISION AND RATIONALE
+1. Norco 10/325mg #120 is not medically necessary and appropriate.
+Guidelines Used by Claims Administrator in the Utilization Review Denial/Modification: MTUS
+Medical Treatment Guideline(s) Used by the Expert Reviewer: MTUS, Opioids, pages 74-96
+Rationale for the Decision: The records do not document functional improvement.
+"""
+
+
+def test_the_2014_letter_format_is_recognised_and_refused():
+    with pytest.raises(ParseError, match="older-format"):
+        parse(LETTER_FORMAT)
 
 
 def test_an_empty_document_is_refused():
