@@ -98,6 +98,8 @@ def join_lines(lines: list[str]) -> str:
     for line in lines:
         if out.endswith("-") and len(out) > 1 and out[-2].isalpha() and line[:1].islower():
             out = out[:-1] + line
+        elif out.endswith(("-", "/")) and out[-2:-1].isdigit() and line[:1].isdigit():
+            out += line  # a date or a dose wrapped at its separator: "10-" / "17-2016"
         else:
             out = f"{out} {line}" if out else line
     return " ".join(out.split())
@@ -152,25 +154,59 @@ def parse_date(text: str, *, latest_year: int = 2035) -> date | None:
 
 # -- header ------------------------------------------------------------------------
 
-_CASE_NUMBER = re.compile(r"Case\s+Number:?\s*([A-Z]{2}\d{2}-\d{5,8})", re.IGNORECASE)
-_HEADER_DATES = {
-    "date_assigned": r"Date\s+Assigned",
-    "decision_date": r"Decision\s+Date",
-    "injury_date": r"Date\s+of\s+Injury",
-    "ur_denial_date": r"UR\s+Denial\s+Date",
+# The header table: each label with its kind of value. Extractors keep a label beside its value
+# ("Case Number: CM16-0229336"), put the value on the next line, or give a column of labels and
+# then a column of values (pdftotext's default order); _parse_header reads all three.
+_HEADER_LABELS = {
+    "case_number": (r"(?:IMR\s+)?Case\s+Number", "case"),
+    "date_assigned": (r"Date\s+Assigned", "date"),
+    "decision_date": (r"Decision\s+Date", "date"),
+    "injury_date": (r"Date\s+of\s+Injury", "date"),
+    "ur_denial_date": (r"UR\s+Denial\s+Date", "date"),
+    "application_received": (r"Application\s+Received", "date"),  # not kept; read so the columns line up
+    "priority": (r"Priority", "priority"),
 }
-_HEADER_DATE_PATTERNS = {
-    field: re.compile(rf"{label}:?\s*({DATE_PATTERN})", re.IGNORECASE)
-    for field, label in _HEADER_DATES.items()
-}
+_HEADER_VALUES = {"case": r"\b[A-Z]{2}\d{2}-\d{5,8}\b", "date": DATE_PATTERN, "priority": r"\b(?:Standard|Expedited?)\b"}
+_HEADER_TOKEN = re.compile(
+    "|".join([rf"(?P<label_{field}>{label})\s*:?" for field, (label, _) in _HEADER_LABELS.items()]
+             + [f"(?P<value_{kind}>{pattern})" for kind, pattern in _HEADER_VALUES.items()]),
+    re.IGNORECASE,
+)
+_KEPT_HEADER_FIELDS = ("date_assigned", "decision_date", "injury_date", "ur_denial_date")
+
+
+def _header_values(head: str) -> dict[str, str]:
+    """Header label -> the text of its value, whatever order the extractor left them in.
+
+    A value on its label's line belongs to it. The others go, in reading order, to the first
+    label still waiting for a value of their kind: a column of labels then a column of values.
+    """
+    tokens = [(match.lastgroup.split("_", 1), match) for match in _HEADER_TOKEN.finditer(head)]  # type: ignore[union-attr]
+    found: dict[str, str] = {}
+    waiting: list[str] = []
+    for position, ((role, name), match) in enumerate(tokens):
+        if role == "label":
+            waiting.append(name)
+            continue
+        previous = tokens[position - 1] if position else None
+        if previous and previous[0][0] == "label" and previous[0][1] in waiting \
+                and _HEADER_LABELS[previous[0][1]][1] == name and "\n" not in head[previous[1].end():match.start()]:
+            field = previous[0][1]  # beside its label
+        else:
+            field = next((label for label in waiting if _HEADER_LABELS[label][1] == name), "")
+        if field:
+            waiting.remove(field)
+            found[field] = match.group()
+    return found
 
 
 def _parse_header(head: str, record: Determination) -> None:
-    if match := _CASE_NUMBER.search(head):
-        record.case_number = match[1].upper()
-    for field, pattern in _HEADER_DATE_PATTERNS.items():
-        if match := pattern.search(head):
-            setattr(record, field, parse_date(match[1]))
+    values = _header_values(head)
+    if "case_number" in values:
+        record.case_number = values["case_number"].upper()
+    for field in _KEPT_HEADER_FIELDS:
+        if field in values:
+            setattr(record, field, parse_date(values[field]))
 
 
 # -- reviewer ----------------------------------------------------------------------
@@ -406,7 +442,7 @@ def parse(text: str) -> Determination:
     record = Determination()
     head_end = _index_of(lines, _HOW_HEADING)
     credentials_end = summary_at if summary_at is not None else issues_at
-    _parse_header(" ".join(lines[: head_end if head_end is not None else credentials_end]), record)
+    _parse_header("\n".join(lines[: head_end if head_end is not None else credentials_end]), record)
     _parse_reviewer(" ".join(lines[head_end or 0:credentials_end]), record)
     if summary_at is not None:
         record.summary = _SUMMARY_PREAMBLE.sub("", join_lines(lines[summary_at + 1:issues_at]))

@@ -1,6 +1,9 @@
 """Every field the real determinations in ../shared hold comes out right."""
 from __future__ import annotations
 
+import shutil
+import subprocess
+
 import pytest
 
 from search.extract import document_text
@@ -62,3 +65,19 @@ def test_each_dwc_item_has_its_texts(name):
         assert "Claims Administrator guideline" not in item.rationale
         assert "MAXIMUS guideline" not in item.claims_guideline
         assert item.maximus_guideline
+
+
+@pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils not installed (.ci/run installs it)")
+@pytest.mark.parametrize("name", sorted(DWC_EXPECTED))
+def test_pdftotext_extractions_in_each_order_give_the_same_facts(name):
+    # Text that others extracted: pdftotext's default order separates the header's labels from their values.
+    want = DWC_EXPECTED[name]
+    for mode in ([], ["-layout"], ["-raw"]):
+        text = subprocess.run(["pdftotext", *mode, str(DWC / name), "-"], capture_output=True, text=True,
+                              check=True).stdout
+        record = parse(text)
+        assert record.case_number == want["case_number"], mode
+        assert record.decision_date.isoformat() == want["decision_date"], mode
+        assert record.injury_date.isoformat() == want["injury_date"], mode
+        assert record.reviewer_states == want["reviewer_states"], mode
+        assert [item.outcome for item in record.items] == want["outcomes"], mode

@@ -186,6 +186,58 @@ def test_patient_age_and_sex_in_each_wording(phrase):
     assert (record.patient_age, record.patient_sex) == (48, "male")
 
 
+COLUMN_HEADER = """Case Number:
+Date Assigned:
+Decision Date:
+Priority:
+
+CM16-0229336
+12/05/2016
+12/30/2016
+Standard
+
+Date of Injury:
+UR Denial Date:
+Application
+Received:
+
+10/20/2016
+10/28/2016
+11/28/2016
+
+"""
+
+
+def test_a_header_of_labels_then_values_reads_like_the_table():
+    # pdftotext's default order: a column of labels, then a column of their values.
+    text = dwc_text("CM16-0229336")
+    body = text[text.index("HOW THE IMR FINAL DETERMINATION WAS MADE"):]
+    assert parse(COLUMN_HEADER + body) == parse(text)
+    assert parse(text).decision_date == date(2016, 12, 30) and parse(text).injury_date == date(2016, 10, 20)
+
+
+def test_a_header_with_each_value_under_its_label_is_read():
+    text = dwc_text("CM16-0229336")
+    body = text[text.index("HOW THE IMR FINAL DETERMINATION WAS MADE"):]
+    stacked = ("Case Number:\nCM16-0229336\nDate Assigned:\n12/05/2016\nDate of Injury:\n10/20/2016\n"
+               "Decision Date:\n12/30/2016\nUR Denial Date:\n10/28/2016\n")
+    assert parse(stacked + body) == parse(text)
+
+
+def test_a_header_label_left_empty_takes_no_other_labels_value():
+    text = dwc_text("CM16-0229336")
+    body = text[text.index("HOW THE IMR FINAL DETERMINATION WAS MADE"):]
+    record = parse("Case Number: CM16-0229336\nDate Assigned: Date of Injury: 10/20/2016\n"
+                   "Decision Date: 12/30/2016 UR Denial Date:\n" + body)
+    assert (record.date_assigned, record.injury_date, record.ur_denial_date) == (None, date(2016, 10, 20), None)
+    assert record.decision_date == date(2016, 12, 30)
+
+
+def test_a_date_wrapped_at_its_hyphen_is_joined_whole():
+    text = seed_text(MORPHINE).replace("Decision rationale:", "Decision rationale: Seen on 10-\n17-2016.", 1)
+    assert parse(text).items[0].rationale.startswith("Seen on 10-17-2016.")
+
+
 def test_injury_date_comes_from_the_summary_when_there_is_no_header():
     assert parse(seed_text(VALIUM_NORCO)).injury_date == date(2012, 2, 29)
 
