@@ -261,6 +261,40 @@ def drop_result_cache(index: Any) -> bool:
     return index.clear_result_cache()
 
 
+CASE_PAGE_QUERY = "medically necessary"
+PLAIN_STATIC = "django.contrib.staticfiles.storage.StaticFilesStorage"
+
+
+def measure_case_page(*, repeat: int) -> dict[str, Any]:
+    """Server time of the longest determination's page, arriving from a search: marks, trail, similar items.
+
+    Timed through Django's test client, so the middleware and the template are in it; the network is not.
+    """
+    from urllib.parse import urlencode
+
+    from django.conf import settings
+    from django.db.models import Count
+    from django.test import Client, override_settings
+
+    from .models import Determination
+
+    record = Determination.objects.annotate(count=Count("items")).order_by("-count", "pk").first()
+    if record is None:
+        return {}
+    url = f"/determinations/{record.slug}/?" + urlencode({"q": CASE_PAGE_QUERY, "back": f"q={CASE_PAGE_QUERY}"})
+    client = Client()
+    samples = []
+    # The scratch folder has no collectstatic manifest; a manifest lookup is one dict get, not worth faking.
+    with override_settings(STORAGES={**settings.STORAGES, "staticfiles": {"BACKEND": PLAIN_STATIC}}):
+        for _ in range(repeat):
+            started = time.perf_counter()
+            response = client.get(url)
+            samples.append((time.perf_counter() - started) * 1000)
+            if response.status_code != 200:
+                raise BenchError(f"{url} answered {response.status_code}")
+    return {"case": record.slug, "items": record.count, "q": CASE_PAGE_QUERY, **summarize(samples)}
+
+
 def measure_whoosh(*, repeat: int) -> dict[str, Any]:
     from . import index
 
@@ -303,6 +337,7 @@ def measure_whoosh(*, repeat: int) -> dict[str, Any]:
             cached[query.name].append((time.perf_counter() - started) * 1000)
     return {
         "all_items": first.count,
+        "case_page": measure_case_page(repeat=repeat),
         "result_cache": "bypassed" if bypassed else "none found",
         "fts_match": {query.name: _names_match(answers[query.name].terms) for query in QUERY_MIX if query.drug_names},
         "open_searcher_ms": round(open_ms, 1),
@@ -566,6 +601,7 @@ def run_bench(*, docs: int, seed: int = 0, repeat: int = 30, workdir: Path = DEF
         "reopen_ms": whoosh["reopen_ms"],
         "facet_arrays_ms": whoosh["facet_arrays_ms"],
         "facet_arrays_kept_ms": whoosh["facet_arrays_kept_ms"],
+        "case_page": whoosh["case_page"],
         "fts5_build_s": fts5["fts5_build_s"],
         "fts5_mb": fts5["fts5_mb"],
         "repeat": repeat,
@@ -581,6 +617,13 @@ def run_bench(*, docs: int, seed: int = 0, repeat: int = 30, workdir: Path = DEF
     }
 
 
+def _case_page_line(page: dict[str, Any]) -> str:
+    if not page:
+        return "case page: no determination stored"
+    return (f"case page {page['case']} ({page['items']} items, q={page['q']!r}): server time p50 {page['p50_ms']} ms, "
+            f"p95 {page['p95_ms']} ms, first {page['cold_ms']} ms")
+
+
 def table(report: dict[str, Any]) -> str:
     """The report for a person: one line per query, Whoosh beside FTS5."""
     lines = [
@@ -589,6 +632,7 @@ def table(report: dict[str, Any]) -> str:
         f"{report['ingest_peak_rss_mb']} MB, web {report['web_peak_rss_mb']} MB",
         f"open searcher {report['open_searcher_ms']} ms; reopen + facet arrays + first page {report['reopen_ms']} ms; "
         f"FTS5 build {report['fts5_build_s']} s ({report['fts5_mb']} MB)",
+        _case_page_line(report.get("case_page") or {}),
         "",
         f"{'query':<12} {'hits':>8} {'Whoosh p50':>11} {'p95':>9} {'cached':>7} {'FTS5 p50':>10} {'p95':>9} "
         f"{'ratio':>6}",

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -50,6 +51,13 @@ def test_every_timing_is_a_positive_number(report):
                 assert isinstance(row[key], (int, float)) and row[key] > 0
     for key in ("ingest_docs_per_s", "index_mb", "peak_rss_mb", "web_peak_rss_mb", "ingest_peak_rss_mb"):
         assert isinstance(report[key], (int, float)) and report[key] > 0, key
+
+
+def test_it_times_the_page_of_the_longest_determination(report):
+    page = report["case_page"]
+    assert page["items"] >= 2  # sixty generated determinations always include one with several items
+    assert re.fullmatch(r"CM\d{2}-\d{7}", page["case"])
+    assert 0 < page["p50_ms"] <= page["p95_ms"]
 
 
 def test_whoosh_and_fts5_find_the_same_items_and_count_the_same_facets(report):
