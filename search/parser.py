@@ -178,25 +178,38 @@ _KEPT_HEADER_FIELDS = ("date_assigned", "decision_date", "injury_date", "ur_deni
 def _header_values(head: str) -> dict[str, str]:
     """Header label -> the text of its value, whatever order the extractor left them in.
 
-    A value on its label's line belongs to it. The others go, in reading order, to the first
-    label still waiting for a value of their kind: a column of labels then a column of values.
+    A value on its label's line, right after it, belongs to it. The others are paired in
+    reading order by kind: a value goes to the first label still waiting for one (a column of
+    labels, then a column of values), and a label takes the first value that came before any
+    label wanted it (pdfminer puts some values above their labels).
     """
-    tokens = [(match.lastgroup.split("_", 1), match) for match in _HEADER_TOKEN.finditer(head)]  # type: ignore[union-attr]
+    tokens = [(*match.lastgroup.split("_", 1), match) for match in _HEADER_TOKEN.finditer(head)]  # type: ignore[union-attr]
     found: dict[str, str] = {}
-    waiting: list[str] = []
-    for position, ((role, name), match) in enumerate(tokens):
-        if role == "label":
-            waiting.append(name)
+    paired: set[int] = set()
+    for position in range(1, len(tokens)):
+        (role, name, label), (value_role, kind, value) = tokens[position - 1], tokens[position]
+        if (role, value_role) == ("label", "value") and _HEADER_LABELS[name][1] == kind \
+                and "\n" not in head[label.end():value.start()]:
+            found[name] = value.group()
+            paired |= {position - 1, position}
+    waiting: list[str] = []  # labels, in order, still without a value
+    unclaimed: list[tuple[str, str]] = []  # (kind, text) of values no label has taken yet
+    for position, (role, name, match) in enumerate(tokens):
+        if position in paired or name in found:
             continue
-        previous = tokens[position - 1] if position else None
-        if previous and previous[0][0] == "label" and previous[0][1] in waiting \
-                and _HEADER_LABELS[previous[0][1]][1] == name and "\n" not in head[previous[1].end():match.start()]:
-            field = previous[0][1]  # beside its label
+        kind = _HEADER_LABELS[name][1] if role == "label" else name
+        if role == "label":
+            earlier = next((entry for entry in unclaimed if entry[0] == kind), None)
+            if earlier:
+                unclaimed.remove(earlier)
+                found[name] = earlier[1]
+            else:
+                waiting.append(name)
+        elif label := next((label for label in waiting if _HEADER_LABELS[label][1] == kind), None):
+            waiting.remove(label)
+            found[label] = match.group()
         else:
-            field = next((label for label in waiting if _HEADER_LABELS[label][1] == name), "")
-        if field:
-            waiting.remove(field)
-            found[field] = match.group()
+            unclaimed.append((kind, match.group()))
     return found
 
 

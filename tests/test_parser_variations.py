@@ -216,6 +216,16 @@ def test_a_header_of_labels_then_values_reads_like_the_table():
     assert parse(text).decision_date == date(2016, 12, 30) and parse(text).injury_date == date(2016, 10, 20)
 
 
+def test_a_header_with_some_values_above_their_labels_is_read():
+    # pdfminer's order for the same table: the injury date comes before its label.
+    text = dwc_text("CM16-0229336")
+    body = text[text.index("HOW THE IMR FINAL DETERMINATION WAS MADE"):]
+    header = ("Case Number:\nDate Assigned:\nDecision Date:\nPriority:\n\nCM16-0229336\n12/05/2016\n12/30/2016\n"
+              "Standard\n\n10/20/2016\nDate of Injury:\nUR Denial Date:   10/28/2016\n11/28/2016\nApplication\n"
+              "Received:\n\n")
+    assert parse(header + body) == parse(text)
+
+
 def test_a_header_with_each_value_under_its_label_is_read():
     text = dwc_text("CM16-0229336")
     body = text[text.index("HOW THE IMR FINAL DETERMINATION WAS MADE"):]
