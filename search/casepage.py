@@ -12,7 +12,6 @@ from urllib.parse import urlencode
 from django.db.models import Q
 from django.http import QueryDict
 from django.urls import reverse
-from whoosh import query as wq
 
 from . import index
 from .forms import SearchForm
@@ -195,38 +194,17 @@ def search_trail(*, slug: str, position: int | None, back: str) -> Trail | None:
 
 # -- similar determinations ----------------------------------------------------------------------
 
-def _facet_term(name: str, value: str) -> wq.Term:
-    # The index writes facet values comma-separated (commas inside a value become spaces)
-    # and its field's analyzer strips and lowercases them: the same steps give the term.
-    text = next(iter(index.SCHEMA[index.facet_field(name)].process_text(value.replace(",", " "))), "")
-    return wq.Term(index.facet_field(name), text)
-
-
-def _stored_key(searcher, docnum: int) -> tuple[str, int]:
-    """(slug, position) of an index document: all the similar list needs from the index."""
-    fields = searcher.stored_fields(docnum)
-    fields = fields.get("hit", fields)  # what a result shows is kept in one stored value
-    return fields["slug"], fields["position"]
-
-
-def similar_items(searcher, *, slug: str, item: DisputedItem, limit: int = SIMILAR_COUNT) -> list[Similar]:
+def similar_items(*, slug: str, item: DisputedItem, limit: int = SIMILAR_COUNT) -> list[Similar]:
     """Other determinations' items on the same drug (or, for services, the same category) whose
-    rationale is nearest this one's, by Whoosh's more-like-this; one per determination.
+    rationale is nearest this one's (index.similar); one per determination, none without an index.
 
     The index picks them; what the list shows comes from the database, the truth.
     """
-    docnum = searcher.document_number(key=f"{slug}#{item.position}")
-    if docnum is None:
+    facet, value = ("drug", item.drug) if item.drug else ("category", item.category)
+    try:
+        chosen = dict(index.similar(slug, item.position, item.rationale, facet=facet, value=value, limit=limit))
+    except IndexMissing:
         return []
-    same = _facet_term("drug", item.drug) if item.drug else _facet_term("category", item.category)
-    scope = wq.And([same, wq.Not(wq.Term("slug", slug))])
-    results = searcher.more_like(docnum, "rationale", text=item.rationale, top=limit * 3, numterms=12, filter=scope)
-    chosen: dict[str, int] = {}
-    for hit in results:
-        other, position = _stored_key(searcher, hit.docnum)
-        chosen.setdefault(other, position)
-        if len(chosen) == limit:
-            break
     if not chosen:
         return []
     wanted = Q()
@@ -260,14 +238,6 @@ def _focus(items: list[DisputedItem], rationales: list[str], *,
     return (marked or positions or [None])[0]
 
 
-def _similar_for(slug: str, item: DisputedItem) -> list[Similar]:
-    try:
-        searcher, _ = index._reader.get()
-    except IndexMissing:
-        return []
-    return similar_items(searcher, slug=slug, item=item)
-
-
 # -- the page -------------------------------------------------------------------------------------
 
 def _page_url(**params: str | int | None) -> str:
@@ -293,7 +263,7 @@ def case_page(record: Determination, *, q: str, back: str, position: int | None,
             item=item,
             rationale=rationale,
             citation=item_citation(record, item),
-            similar=_similar_for(record.slug, item) if item.position == focus else None,
+            similar=similar_items(slug=record.slug, item=item) if item.position == focus else None,
             similar_url=_page_url(q=q, back=back, item=position, similar=item.position) + f"#{item.anchor}-similar",
         )
         for item, rationale in zip(items, rationales)

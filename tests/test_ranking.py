@@ -191,3 +191,27 @@ def test_after_a_new_segment_only_that_segment_is_read(tmp_path, monkeypatch):
     new_segment = segments.segment_id(postings.leaves(second)[1][0])
     assert docs.tolist() == list(range(40))
     assert set(read) == {new_segment}  # the first segment's postings and facets were kept
+
+
+@pytest.mark.parametrize("facet", ["drug", "category"])
+def test_similar_items_are_whooshs_more_like_this_one_per_determination(corpus, facet):
+    from search.models import DisputedItem
+
+    whoosh_searcher = searcher()
+    compared = 0
+    for item in DisputedItem.objects.select_related("determination").order_by("pk"):
+        value = item.drug if facet == "drug" else item.category
+        if not value:
+            continue
+        slug = item.determination.slug
+        ours = index.similar(slug, item.position, item.rationale, facet=facet, value=value, limit=5)
+        docnum = whoosh_searcher.document_number(key=f"{slug}#{item.position}")
+        scope = wq.And([wq.Term(index.facet_field(facet), index.facet_key(facet, value)), wq.Not(wq.Term("slug", slug))])
+        hits = whoosh_searcher.more_like(docnum, "rationale", text=item.rationale, top=None,
+                                         numterms=index.SIMILAR_TERMS, filter=scope)
+        theirs: dict[str, int] = {}
+        for hit in hits:  # Whoosh orders ties by document number, as the numpy ranking does
+            theirs.setdefault(hit["hit"]["slug"], hit["hit"]["position"])
+        assert ours == list(theirs.items())[:5], (slug, item.position)
+        compared += bool(ours)
+    assert compared >= 20
