@@ -482,12 +482,16 @@ class SearchParams:
 class FacetValue:
     value: str
     count: int
-    overturned: int
+    overturned: int  # of ``count``
     selected: bool = False
+    # The value's items and overturned items under every filter but the outcome's: with
+    # "Overturned" chosen, each drug's rate is still its share overturned, not 100%.
+    rate_items: int = 0
+    rate_overturned: int = 0
 
     @property
     def overturn_rate(self) -> float:
-        return self.overturned / self.count if self.count else 0.0
+        return self.rate_overturned / self.rate_items if self.rate_items else 0.0
 
 
 @dataclass
@@ -574,18 +578,25 @@ def _count_facets(arrays: _FacetArrays, base: np.ndarray, masks: dict[str, np.nd
                   params: SearchParams) -> dict[str, list[FacetValue]]:
     facets: dict[str, list[FacetValue]] = {}
     for name in FACETS:
-        scope = base
+        rate_scope = base
         for other, mask in masks.items():
-            if other != name:
-                scope = scope & mask
+            if other not in (name, "outcome"):
+                rate_scope = rate_scope & mask
+        scope = rate_scope & masks["outcome"] if "outcome" in masks and name != "outcome" else rate_scope
         docs, codes = arrays.pair_docs[name], arrays.pair_codes[name]
-        inside = scope[docs]
         size = len(arrays.values[name])
-        counts = np.bincount(codes[inside], minlength=size)
-        over = np.bincount(codes[inside & arrays.overturned[docs]], minlength=size)
-        chosen = {v.strip().lower() for v in params.filters.get(name, [])}
+
+        def tally(within: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            inside = within[docs]
+            return (np.bincount(codes[inside], minlength=size),
+                    np.bincount(codes[inside & arrays.overturned[docs]], minlength=size))
+
+        counts, over = tally(scope)
+        rate_counts, rate_over = (counts, over) if scope is rate_scope else tally(rate_scope)
+        chosen = {facet_key(name, v) for v in params.filters.get(name, [])}
         values = [
-            FacetValue(_display(name, value), int(counts[code]), int(over[code]), value in chosen)
+            FacetValue(_display(name, value), int(counts[code]), int(over[code]), value in chosen,
+                       int(rate_counts[code]), int(rate_over[code]))
             for code, value in enumerate(arrays.values[name])
             if counts[code] or value in chosen
         ]

@@ -77,7 +77,8 @@ def api_search(request: HttpRequest) -> JsonResponse:
         "pages": result.pages,
         "results": [_hit_json(request, hit) for hit in result.hits],
         "facets": {
-            name: [{"value": v.value, "count": v.count, "overturned": v.overturned} for v in values]
+            name: [{"value": v.value, "count": v.count, "overturned": v.overturned,
+                    "overturn_rate": round(v.overturn_rate, 4)} for v in values]
             for name, values in result.facets.items()
         },
     })

@@ -63,6 +63,17 @@ def test_overturn_counts_equal_the_stored_records(corpus):
     assert {k: v for k, v in overturned.items() if v} == dict(stored)
 
 
+def test_overturn_rates_stay_each_values_share_when_an_outcome_is_chosen(corpus):
+    result = index.search(SearchParams(filters={"outcome": ["Overturned"]}))
+    categories = {v.value: v for v in result.facets["category"]}
+    assert categories
+    for category, value in categories.items():
+        stored = DisputedItem.objects.filter(category=category)
+        assert value.count == value.overturned == stored.filter(outcome="Overturned").count()
+        assert (value.rate_overturned, value.rate_items) == (value.count, stored.count())
+        assert value.overturn_rate < 1 or stored.filter(outcome="Upheld").count() == 0
+
+
 def test_values_of_one_facet_combine_with_or_and_facets_with_and(corpus):
     result = index.search(SearchParams(filters={"category": ["imaging", "testing"], "outcome": ["Overturned"]}))
     stored = DisputedItem.objects.filter(category__in=["imaging", "testing"], outcome="Overturned")
@@ -219,7 +230,7 @@ def test_the_api_returns_the_documented_shape(corpus, client):
     assert {"case_number", "request", "outcome", "drug", "url", "snippets"} <= set(hit)
     assert "#item-" in hit["url"]
     assert set(data["facets"]) >= {"drug", "outcome", "state", "specialty", "guideline", "category", "year"}
-    assert {"value", "count", "overturned"} == set(data["facets"]["outcome"][0])
+    assert {"value", "count", "overturned", "overturn_rate"} == set(data["facets"]["outcome"][0])
 
 
 def test_the_api_takes_repeated_parameters_as_several_values(corpus, client):
