@@ -19,7 +19,7 @@ urlpatterns = [
     path("password/done/", auth.PasswordChangeDoneView.as_view(
         template_name="accounts/password_change_done.html",
     ), name="password_change_done"),
-    path("password/reset/", auth.PasswordResetView.as_view(
+    path("password/reset/", views.PasswordResetView.as_view(
         template_name="accounts/password_reset.html",
         email_template_name="accounts/email/password_reset.txt",
         subject_template_name="accounts/email/password_reset_subject.txt",

@@ -1,13 +1,16 @@
-"""Sign-up; everything else is Django's auth views with our templates (see urls.py)."""
+"""Sign-up and the bounded password reset; the rest is Django's auth views with our templates (urls.py)."""
 from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth import login
+from django.contrib.auth import views as auth
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from . import resets
 from .forms import SignUpForm
+from .lockout import client_ip
 
 
 def signup(request: HttpRequest) -> HttpResponse:
@@ -27,3 +30,16 @@ def _next(request: HttpRequest) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
     safe = url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure())
     return target if target and safe else settings.LOGIN_REDIRECT_URL
+
+
+class PasswordResetView(auth.PasswordResetView):
+    """Django's reset, refusing (with a message on the form) past resets.MAX_PER_EMAIL a window."""
+
+    def form_valid(self, form):
+        email, ip = form.cleaned_data["email"], client_ip(self.request)
+        if resets.refused(email=email, ip=ip):
+            form.add_error(None, f"Too many reset requests for this address. Try again in "
+                                 f"{int(resets.WINDOW.total_seconds() // 60)} minutes, or ask your administrator.")
+            return self.form_invalid(form)
+        resets.record(email=email, ip=ip)
+        return super().form_valid(form)

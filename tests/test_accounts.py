@@ -9,8 +9,9 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
-from accounts import lockout
+from accounts import lockout, resets
 from accounts.models import SignInFailure
 
 from .people import PASSWORD
@@ -171,6 +172,36 @@ def test_alice_resets_a_forgotten_password_by_email(alice):
 def test_a_reset_for_an_unknown_address_sends_nothing_and_says_the_same(db):
     response = Client().post(reverse("accounts:password_reset"), {"email": "nobody@example.org"}, follow=True)
     assert "Check your email" in response.content.decode() and mail.outbox == []
+
+
+def test_reset_emails_to_one_address_stop_after_three_an_hour_and_say_so(alice):
+    client = Client()
+    for _ in range(resets.MAX_PER_EMAIL):
+        response = client.post(reverse("accounts:password_reset"), {"email": "Alice@example.org"})
+        assert response["Location"] == reverse("accounts:password_reset_done")
+    response = client.post(reverse("accounts:password_reset"), {"email": "alice@example.org"})
+    assert response.status_code == 200 and "Too many reset requests" in response.content.decode()
+    assert len(mail.outbox) == resets.MAX_PER_EMAIL
+    # An unknown address is counted the same way, so the refusal tells nobody who has an account.
+    for _ in range(resets.MAX_PER_EMAIL):
+        client.post(reverse("accounts:password_reset"), {"email": "nobody@example.org"})
+    response = client.post(reverse("accounts:password_reset"), {"email": "nobody@example.org"})
+    assert "Too many reset requests" in response.content.decode()
+
+
+def test_reset_requests_are_allowed_again_after_the_window(alice):
+    earlier = timezone.now() - resets.WINDOW - timedelta(minutes=1)
+    for _ in range(resets.MAX_PER_EMAIL):
+        resets.record(email="alice@example.org", ip="127.0.0.1", now=earlier)
+    assert not resets.refused(email="alice@example.org", ip="127.0.0.1")
+    assert resets.refused(email="alice@example.org", ip="127.0.0.1", now=earlier + timedelta(minutes=1))
+
+
+def test_one_client_cannot_ask_for_resets_of_many_addresses(db):
+    for number in range(resets.MAX_PER_IP):
+        resets.record(email=f"person{number}@example.org", ip="10.0.0.9")
+    assert resets.refused(email="someone.else@example.org", ip="10.0.0.9")
+    assert not resets.refused(email="someone.else@example.org", ip="10.0.0.10")
 
 
 def test_the_navigation_shows_who_is_signed_in(alice, bob, data_dir):
