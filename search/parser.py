@@ -155,8 +155,9 @@ def parse_date(text: str, *, latest_year: int = 2035) -> date | None:
 # -- header ------------------------------------------------------------------------
 
 # The header table: each label with its kind of value. Extractors keep a label beside its value
-# ("Case Number: CM16-0229336"), put the value on the next line, or give a column of labels and
-# then a column of values (pdftotext's default order); _parse_header reads all three.
+# ("Case Number: CM16-0229336"), put the value on the next line, give a column of labels and then
+# a column of values (pdftotext's default order), or put a value above its label (pdfminer);
+# _header_values reads them all.
 _HEADER_LABELS = {
     "case_number": (r"(?:IMR\s+)?Case\s+Number", "case"),
     "date_assigned": (r"Date\s+Assigned", "date"),
