@@ -824,20 +824,21 @@ def _matching(query: wq.Query, searcher, arrays: _FacetArrays) -> np.ndarray:
 
 
 def _add_term_scores(searcher, arrays: _FacetArrays, fieldname: str, texts: Iterable, scores: np.ndarray,
-                     *, weights_only: bool = False) -> None:
-    """Add BM25F (or, ``weights_only``, the raw weight) of each term in one field to ``scores``;
-    for a shared field, each item of the determination gets its first item's score."""
+                     *, weights_only: bool = False, boost: float = 1.0) -> None:
+    """Add BM25F (or, ``weights_only``, the raw weight) of each term in one field, times the
+    query's ``boost``, to ``scores``; for a shared field, each item of the determination gets
+    its first item's score."""
     found = np.zeros(arrays.doc_count, dtype=np.float64) if fieldname in SHARED_FIELDS else scores
     for text in texts:
         docs, weights = _term_postings(searcher, fieldname, text)
         if not len(docs):
             continue
         if weights_only or fieldname not in arrays.lengths:  # unscorable (facet keywords): the weight
-            found[docs] += weights  # a term lists each document once
+            found[docs] += boost * weights  # a term lists each document once
             continue
         term_idf = postings.idf(arrays.live_count, int(np.count_nonzero(arrays.live[docs])))
-        found[docs] += postings.bm25(weights, arrays.lengths[fieldname][docs], term_idf,
-                                     arrays.average_length[fieldname])
+        found[docs] += boost * postings.bm25(weights, arrays.lengths[fieldname][docs], term_idf,
+                                             arrays.average_length[fieldname])
     if found is not scores:
         scores += found[arrays.carrier]
 
@@ -960,9 +961,7 @@ def similar(slug: str, position: int, text: str, *, facet: str, value: str, limi
     scope = _filter_mask(arrays, facet, [value]) & arrays.live & (arrays.group != arrays.group[docnum])
     scores = np.zeros(arrays.doc_count, dtype=np.float64)
     for word, weight in searcher.key_terms_from_text("rationale", text, numterms=SIMILAR_TERMS):
-        term = np.zeros(arrays.doc_count, dtype=np.float64)
-        _add_term_scores(searcher, arrays, "rationale", [word], term)
-        scores += weight * term
+        _add_term_scores(searcher, arrays, "rationale", [word], scores, boost=weight)
     candidates = np.flatnonzero(scope & (scores > 0))
     ordered = candidates[np.lexsort((candidates, -scores[candidates]))]
     _, firsts = np.unique(arrays.group[ordered], return_index=True)  # each determination's best item
