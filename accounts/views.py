@@ -33,12 +33,12 @@ def _next(request: HttpRequest) -> str:
 
 
 class PasswordResetView(auth.PasswordResetView):
-    """Django's reset, refusing (with a message on the form) past resets.MAX_PER_EMAIL a window."""
+    """Django's reset, refusing with a message on the form once resets.py's bounds are reached."""
 
     def form_valid(self, form):
         email, ip = form.cleaned_data["email"], client_ip(self.request)
         if resets.refused(email=email, ip=ip):
-            form.add_error(None, f"Too many reset requests for this address. Try again in "
+            form.add_error(None, f"Too many reset requests for this address or from this connection. Try again in "
                                  f"{int(resets.WINDOW.total_seconds() // 60)} minutes, or ask your administrator.")
             return self.form_invalid(form)
         resets.record(email=email, ip=ip)
