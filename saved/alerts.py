@@ -33,8 +33,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from search import index
-from search.index import Hit, QueryError
+from search import engine
+from search.engine import Hit, QueryError
 
 from .models import SavedQuery, SentItem
 from .queries import InvalidQuery, params_for
@@ -65,7 +65,7 @@ def window_start(saved: SavedQuery) -> datetime:
 def candidate_hits(saved: SavedQuery) -> list[Hit]:
     params = params_for(saved.query)
     params.added_after = window_start(saved)
-    return list(index.iter_matches(params))
+    return list(engine.iter_matches(params))
 
 
 def absolute(path: str) -> str:

@@ -11,9 +11,9 @@ from datetime import datetime, timedelta
 
 from django.http import QueryDict
 
-from search import index
+from search import engine
 from search.forms import SearchForm, error_text
-from search.index import Hit, IndexMissing, PageOutOfRange, QueryError, SearchResult
+from search.engine import Hit, IndexMissing, PageOutOfRange, QueryError, SearchResult
 from search.models import Determination
 
 from .models import SavedQuery
@@ -32,7 +32,7 @@ def new_count(saved: SavedQuery) -> int:
     """Matching items stored since the user last opened it; raises InvalidQuery, QueryError, IndexMissing."""
     params = params_for(saved.query)
     params.added_after = saved.seen_baseline
-    return index.count(params)
+    return engine.count(params)
 
 
 @dataclass
@@ -90,8 +90,8 @@ def rerun(saved: SavedQuery, *, page: str | None) -> Rerun:
         return run
     params = run.form.to_params(query)
     try:
-        run.result = index.search(params)
-        run.new_count = index.count(replace(params, added_after=since, page=1))
+        run.result = engine.search(params)
+        run.new_count = engine.count(replace(params, added_after=since, page=1))
     except QueryError as error:
         run.error, run.status = f"The query could not be read: {error}.", 400
     except PageOutOfRange as error:

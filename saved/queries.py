@@ -11,7 +11,7 @@ from django.http import QueryDict
 from django.urls import reverse
 
 from search.forms import SearchForm, error_text
-from search.index import FACETS, SORTS, SearchParams
+from search.engine import FACETS, SORTS, SearchParams
 
 MAX_QUERY_STRING = 4000
 SEARCH_FIELDS = ("q", "date_from", "date_to", "sort")

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from search.index import FACETS
+from search.engine import FACETS
 
 from . import newness, recent, saving
 from .forms import AlertForm, RenameForm, SaveQueryForm

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from . import index
+from . import indexing
 from .models import Determination, DisputedItem
 
 
@@ -21,18 +21,18 @@ class DeterminationAdmin(admin.ModelAdmin):
     def delete_model(self, request, obj):
         slug = obj.slug
         super().delete_model(request, obj)
-        index.remove_determination(slug)
+        indexing.remove([slug])
 
     def delete_queryset(self, request, queryset):
         slugs = list(queryset.values_list("slug", flat=True))
         super().delete_queryset(request, queryset)
         for slug in slugs:
-            index.remove_determination(slug)
+            indexing.remove([slug])
 
     def save_model(self, request, obj, form, change):
         obj.indexed = False  # an edit in the admin is indexed by the next ingest or reindex
         super().save_model(request, obj, form, change)
-        index.index_pending()
+        indexing.index_pending()
 
 
 @admin.register(DisputedItem)

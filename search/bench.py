@@ -256,9 +256,9 @@ def _facet_counts(facets: dict[str, list[Any]]) -> dict[str, list[int]]:
     return {name: sorted((v.count for v in values if v.count), reverse=True) for name, values in facets.items()}
 
 
-def drop_result_cache(index: Any) -> bool:
+def drop_result_cache(engine: Any) -> bool:
     """Empty search()'s result cache, so that a warm call is timed doing the work and not a lookup."""
-    return index.clear_result_cache()
+    return engine.clear_result_cache()
 
 
 CASE_PAGE_QUERY = "medically necessary"
@@ -296,29 +296,28 @@ def measure_case_page(*, repeat: int) -> dict[str, Any]:
 
 
 def measure_whoosh(*, repeat: int) -> dict[str, Any]:
-    from . import index
+    # The engine's inner modules, not just its seam: a worker's start is timed step by step.
+    from . import engine
+    from .engine.folder import open_index
+    from .engine.searcher import TERM_CACHE_BYTES, build_version
+    from .engine.segments import SegmentStore
 
-    index.open_index().searcher().close()  # the first open also pays for imports: not what a reopen costs
+    open_index().searcher().close()  # the first open also pays for imports: not what a reopen costs
     started = time.perf_counter()
-    searcher = index.open_index().searcher()
+    searcher = open_index().searcher()
     open_ms = (time.perf_counter() - started) * 1000
-    build = getattr(index, "_build_facet_arrays", None)  # private: timed directly while it has this name
-    facet_arrays_ms = facet_arrays_kept_ms = None
-    if build is not None:
-        from .segments import SegmentStore
-
-        store = SegmentStore(index.TERM_CACHE_BYTES)
-        started = time.perf_counter()
-        build(searcher, store)  # every segment read: a worker's first open
-        facet_arrays_ms = round((time.perf_counter() - started) * 1000, 1)
-        started = time.perf_counter()
-        build(searcher, store)  # every segment kept: a refresh after an ingest, less its new segment
-        facet_arrays_kept_ms = round((time.perf_counter() - started) * 1000, 1)
+    store = SegmentStore(TERM_CACHE_BYTES)
+    started = time.perf_counter()
+    build_version(searcher, store)  # every segment read: a worker's first open
+    facet_arrays_ms = round((time.perf_counter() - started) * 1000, 1)
+    started = time.perf_counter()
+    build_version(searcher, store)  # every segment kept: a refresh after an ingest, less its new segment
+    facet_arrays_kept_ms = round((time.perf_counter() - started) * 1000, 1)
     searcher.close()
 
-    index.reset_reader()  # what a worker pays when it starts: a new searcher, its facet arrays, the page
+    engine.reset()  # what a worker pays when it starts: a new searcher, its facet arrays, the page
     started = time.perf_counter()
-    first = index.search(index.SearchParams(sort="newest"))
+    first = engine.search(engine.SearchParams(sort="newest"))
     reopen_ms = (time.perf_counter() - started) * 1000
 
     samples: dict[str, list[float]] = {query.name: [] for query in QUERY_MIX}
@@ -327,13 +326,13 @@ def measure_whoosh(*, repeat: int) -> dict[str, Any]:
     bypassed = False
     for _ in range(repeat):  # round robin: each query's first call is its cold one
         for query in QUERY_MIX:
-            params = index.SearchParams(q=query.q, filters=query.filters, sort=query.sort)
-            bypassed = drop_result_cache(index) or bypassed
+            params = engine.SearchParams(q=query.q, filters=query.filters, sort=query.sort)
+            bypassed = drop_result_cache(engine) or bypassed
             started = time.perf_counter()
-            answers[query.name] = index.search(params)
+            answers[query.name] = engine.search(params)
             samples[query.name].append((time.perf_counter() - started) * 1000)
             started = time.perf_counter()
-            index.search(params)  # the same again: what a repeated search costs
+            engine.search(params)  # the same again: what a repeated search costs
             cached[query.name].append((time.perf_counter() - started) * 1000)
     return {
         "all_items": first.count,
@@ -438,8 +437,8 @@ def _filter_sql(filters: dict[str, list[str]], *, skip: str = "") -> tuple[str, 
 
 
 def fts5_search(db: sqlite3.Connection, query: BenchQuery, match: str) -> dict[str, Any]:
-    """Equivalent work to index.search(): count all matches, facet counts over all of them, a page of 20."""
-    from .index import FACETS
+    """Equivalent work to engine.search(): count all matches, facet counts over all of them, a page of 20."""
+    from .engine import FACETS
 
     base = ""
     if match:
@@ -538,12 +537,19 @@ def _entry(row: dict[str, Any]) -> dict[str, Any]:
     return {key: row[key] for key in ("p50_ms", "p95_ms", "hits", "cold_ms")}
 
 
-MEASURED_CODE = ("search/index.py", "search/query.py", "search/ingest.py")
+MEASURED_CODE = ("search/engine", "search/indexing.py", "search/ingest.py")
+
+
+def _code_bytes(path: Path) -> bytes:
+    """A file's bytes, or a package's: its modules' names and bytes in order."""
+    if path.is_dir():
+        return b"".join(p.name.encode() + p.read_bytes() for p in sorted(path.glob("*.py")))
+    return path.read_bytes()
 
 
 def code_version() -> dict[str, str]:
-    """A short hash of each file the figures depend on: which version of the code they are for."""
-    return {name: hashlib.sha256((ROOT / name).read_bytes()).hexdigest()[:10] for name in MEASURED_CODE
+    """A short hash of each file or package the figures depend on: which version of the code they are for."""
+    return {name: hashlib.sha256(_code_bytes(ROOT / name)).hexdigest()[:10] for name in MEASURED_CODE
             if (ROOT / name).exists()}
 
 

@@ -13,9 +13,9 @@ from django.db.models import Q
 from django.http import QueryDict
 from django.urls import reverse
 
-from . import index
+from . import engine
 from .forms import SearchForm
-from .index import Hit, IndexMissing, PageOutOfRange, QueryError, SearchParams
+from .engine import Hit, IndexMissing, PageOutOfRange, QueryError, SearchParams
 from .models import Determination, DisputedItem
 
 SIMILAR_COUNT = 5
@@ -121,7 +121,7 @@ def _page_hits(params: SearchParams, page: int) -> list[Hit]:
     if page < 1:
         return []
     try:
-        return index.search(replace(params, page=page)).hits
+        return engine.search(replace(params, page=page)).hits
     except PageOutOfRange:
         return []
 
@@ -179,7 +179,7 @@ def search_trail(*, slug: str, position: int | None, back: str) -> Trail | None:
         return trail
     params = form.to_params(search)
     try:
-        result = index.search(params)
+        result = engine.search(params)
     except (QueryError, PageOutOfRange, IndexMissing):
         return trail
     trail.count = result.count
@@ -202,7 +202,7 @@ def similar_items(*, slug: str, item: DisputedItem, limit: int = SIMILAR_COUNT) 
     """
     facet, value = ("drug", item.drug) if item.drug else ("category", item.category)
     try:
-        chosen = dict(index.similar(slug, item.position, item.rationale, facet=facet, value=value, limit=limit))
+        chosen = dict(engine.similar(slug, item.position, item.rationale, facet=facet, value=value, limit=limit))
     except IndexMissing:
         return []
     if not chosen:
@@ -254,9 +254,9 @@ def case_page(record: Determination, *, q: str, back: str, position: int | None,
     milliseconds, and twenty of them took longer than all the rest of a twenty-item page.
     Every other item links to the page listing its own.
     """
-    words = index.highlight_words(q)
+    words = engine.highlight_words(q)
     items = list(record.items.all())
-    rationales = [index.highlight_text(item.rationale, words, whole=True) for item in items]
+    rationales = [engine.highlight_text(item.rationale, words, whole=True) for item in items]
     focus = _focus(items, rationales, similar=similar, position=position)
     views = [
         ItemView(
@@ -268,7 +268,7 @@ def case_page(record: Determination, *, q: str, back: str, position: int | None,
         )
         for item, rationale in zip(items, rationales)
     ]
-    summary = index.highlight_text(record.summary, words, whole=True)
+    summary = engine.highlight_text(record.summary, words, whole=True)
     return CasePage(
         record=record,
         citation=determination_citation(record),

@@ -4,8 +4,7 @@ from __future__ import annotations
 from django import forms
 from django.http import QueryDict
 
-from .index import FACETS, SORTS, SearchParams
-from .query import MAX_QUERY_LENGTH
+from .engine import FACETS, MAX_QUERY_LENGTH, SORTS, SearchParams
 
 MAX_FILTER_VALUES = 50  # per facet: more is not a person choosing
 

@@ -218,7 +218,7 @@ def ingest_paths(
     one transaction per document; the index is brought up to date every INDEX_EVERY
     documents and at the end.
     """
-    from .index import index_pending
+    from .indexing import index_pending
 
     files = list(document_paths(paths))
     report = IngestReport()

@@ -10,9 +10,9 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 
-from . import casepage, index
+from . import casepage, engine
 from .forms import SearchForm, error_text
-from .index import FACETS, IndexMissing, PageOutOfRange, QueryError, SearchResult
+from .engine import FACETS, IndexMissing, PageOutOfRange, QueryError, SearchResult
 from .models import Determination
 
 
@@ -29,7 +29,7 @@ def _run_search(request: HttpRequest, *, per_page: int | None = None) -> _Outcom
     if not form.is_valid():
         return _Outcome(form, error=error_text(form), status=400)
     try:
-        result = index.search(form.to_params(request.GET, per_page=per_page))
+        result = engine.search(form.to_params(request.GET, per_page=per_page))
     except QueryError as error:
         return _Outcome(form, error=f"The query could not be read: {error}.", status=400)
     except PageOutOfRange as error:
@@ -99,7 +99,7 @@ def export_csv(request: HttpRequest) -> HttpResponse:
         return HttpResponse(error_text(form), status=400, content_type="text/plain")
     params = form.to_params(request.GET)
     try:
-        hits = index.iter_matches(params)
+        hits = engine.iter_matches(params)
         first = next(hits, None)
     except QueryError as error:
         return HttpResponse(f"The query could not be read: {error}.", status=400, content_type="text/plain")

@@ -31,7 +31,7 @@ def index_pending(settings_module: str, ingest_pid: int | None = None) -> None:
     import django
 
     django.setup()
-    from .index import index_pending as run
+    from .indexing import index_pending as run
 
     run(go_on=(lambda: _alive(ingest_pid)) if ingest_pid else None)
 

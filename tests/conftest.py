@@ -25,14 +25,14 @@ def seed_text(name: str) -> str:
 @pytest.fixture
 def data_dir(tmp_path, settings):
     """Originals and the Whoosh index under a fresh folder for this test."""
-    from search import index
+    from search import engine
 
     settings.DATA_DIR = tmp_path
     settings.INDEX_DIR = tmp_path / "index"
     settings.ORIGINALS_DIR = settings.MEDIA_ROOT = tmp_path / "originals"
-    index.reset_reader()
+    engine.reset()
     yield tmp_path
-    index.reset_reader()
+    engine.reset()
 
 
 # Named people (healthchecks style), so privacy tests read like sentences.

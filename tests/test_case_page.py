@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.urls import reverse
 
-from search.index import index_pending
+from search.indexing import index_pending
 from search.ingest import ingest_paths
 from search.models import Determination, DisputedItem
 

@@ -5,8 +5,9 @@ import pytest
 from whoosh import index as windex
 from whoosh.fields import ID, KEYWORD, Schema
 
-from search import index
-from search.index import SearchParams
+from search import engine, indexing
+from search.engine import config, folder
+from search.engine import SearchParams
 from search.ingest import ingest_paths
 from search.models import Determination, DisputedItem
 
@@ -39,44 +40,44 @@ def test_a_refreshed_searcher_counts_like_a_fresh_one_after_a_merge(tmp_path):
 
 def test_search_counts_stay_right_after_more_documents_are_indexed(data_dir):
     ingest_paths([SEEDS])
-    first = index.search(SearchParams()).count
+    first = engine.search(SearchParams()).count
     ingest_paths([DWC])
-    assert index.search(SearchParams()).count == DisputedItem.objects.count() > first
+    assert engine.search(SearchParams()).count == DisputedItem.objects.count() > first
 
 
 def test_reindex_builds_a_new_folder_and_swaps_it_in(data_dir):
     ingest_paths([SEEDS, DWC])
-    before = index.index_link().resolve()
-    count = index.rebuild()
-    after = index.index_link().resolve()
+    before = config.index_link().resolve()
+    count = indexing.rebuild()
+    after = config.index_link().resolve()
     assert count == Determination.objects.count()
     assert after != before and not before.exists()
-    assert index.index_link().is_symlink()
-    assert index.search(SearchParams()).count == DisputedItem.objects.count()
+    assert config.index_link().is_symlink()
+    assert engine.search(SearchParams()).count == DisputedItem.objects.count()
 
 
 def test_a_failed_rebuild_leaves_the_old_index_whole(data_dir, monkeypatch):
     ingest_paths([SEEDS])
-    before = index.index_link().resolve()
+    before = config.index_link().resolve()
 
     def explode(determination):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(index, "item_documents", explode)
+    monkeypatch.setattr(indexing, "item_documents", explode)
     with pytest.raises(RuntimeError):
-        index.rebuild()
-    assert index.index_link().resolve() == before
+        indexing.rebuild()
+    assert config.index_link().resolve() == before
     assert sorted(p.name for p in before.parent.glob("index-*")) == [before.name]
-    assert index.search(SearchParams()).count == DisputedItem.objects.count()
+    assert engine.search(SearchParams()).count == DisputedItem.objects.count()
 
 
 def test_stored_but_unindexed_determinations_are_indexed_by_the_next_run(data_dir):
     ingest_paths([SEEDS], index=False)  # as if killed between storing and indexing
     assert Determination.objects.filter(indexed=False).count() == 5
-    assert index.search(SearchParams()).count == 0
+    assert engine.search(SearchParams()).count == 0
     ingest_paths([])
     assert Determination.objects.filter(indexed=False).count() == 0
-    assert index.search(SearchParams()).count == DisputedItem.objects.count()
+    assert engine.search(SearchParams()).count == DisputedItem.objects.count()
 
 
 def test_a_replaced_determination_leaves_no_stale_items(data_dir, tmp_path):
@@ -86,15 +87,17 @@ def test_a_replaced_determination_leaves_no_stale_items(data_dir, tmp_path):
     path = tmp_path / "CM16-0230651.txt"
     path.write_text(cut)
     ingest_paths([path])
-    assert index.search(SearchParams(q="case:CM16-0230651")).count == 1
+    assert engine.search(SearchParams(q="case:CM16-0230651")).count == 1
 
 
 def test_an_or_of_proximity_queries_can_be_sized_on_a_large_index(tmp_path):
-    """Whoosh 2.7.4's SpanNear2 sizes itself through a name it never imported (patched in query.py)."""
+    """Whoosh 2.7.4's SpanNear2 sizes itself through a name it never imported (patched in whoosh_internals.py)."""
     from whoosh.fields import TEXT
     from whoosh.query import Term, spans
 
-    import search.query  # noqa: F401  (applies the patch)
+    from search.engine import whoosh_internals
+
+    whoosh_internals.install_patches()
 
     ix = windex.create_in(str(tmp_path), Schema(body=TEXT))
     writer = ix.writer()
@@ -110,9 +113,9 @@ def test_every_match_is_counted_whatever_path_ranks_it(data_dir):
     ingest_paths([SEEDS, DWC])
     for q in ("pain", "pain AND medication", "norco OR valium", "mri -lumbar", "lum*", '"medically necessary"',
               "weaning /5 opioids"):
-        ranked = index.search(SearchParams(q=q, sort="relevance", per_page=500))
-        dated = index.search(SearchParams(q=q, sort="newest", per_page=500))
-        assert ranked.count == dated.count == index.count(SearchParams(q=q)), q
+        ranked = engine.search(SearchParams(q=q, sort="relevance", per_page=500))
+        dated = engine.search(SearchParams(q=q, sort="newest", per_page=500))
+        assert ranked.count == dated.count == engine.count(SearchParams(q=q)), q
         assert {h.key for h in ranked.hits} == {h.key for h in dated.hits}, q
 
 
@@ -127,13 +130,13 @@ def test_commits_merge_small_segments_of_one_size_once_there_are_eight_keeping_t
         writer.commit(**options)
 
     commit(0, 600, merge=False)  # a bigger segment, of another tier
-    commit(100, index.MERGE_BELOW, merge=False)  # a big one: never merged by a commit
+    commit(100, folder.MERGE_BELOW, merge=False)  # a big one: never merged by a commit
     for batch in range(1, 8):
         commit(batch, 20, merge=False)
-    commit(8, 20, mergetype=index._merge_small_tiers)  # seven of its size before it: nothing merges
-    assert sorted(segment.doc_count() for segment in ix._segments()) == [20] * 8 + [600, index.MERGE_BELOW]
-    commit(9, 20, mergetype=index._merge_small_tiers)  # eight before it: they merge, with it, into one
-    assert sorted(segment.doc_count() for segment in ix._segments()) == [180, 600, index.MERGE_BELOW]
+    commit(8, 20, mergetype=folder.merge_small_tiers)  # seven of its size before it: nothing merges
+    assert sorted(segment.doc_count() for segment in ix._segments()) == [20] * 8 + [600, folder.MERGE_BELOW]
+    commit(9, 20, mergetype=folder.merge_small_tiers)  # eight before it: they merge, with it, into one
+    assert sorted(segment.doc_count() for segment in ix._segments()) == [180, 600, folder.MERGE_BELOW]
     with ix.searcher() as searcher:
         keys = [searcher.stored_fields(docnum)["key"] for docnum in range(searcher.doc_count_all())]
     for batch in [*range(10), 100]:  # each batch's documents still together and in order
@@ -150,10 +153,10 @@ def test_a_background_indexer_stops_between_batches_once_its_ingest_is_gone(data
     from search import workers
 
     ingest_paths([SEEDS], index=False)
-    assert index.index_pending(go_on=lambda: False) == 0
+    assert indexing.index_pending(go_on=lambda: False) == 0
     assert Determination.objects.filter(indexed=False).count() == 5
     assert workers._alive(os.getpid())
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
     dead.wait()
     assert not workers._alive(dead.pid)
-    assert index.index_pending(batch=2, go_on=lambda: True) == 5
+    assert indexing.index_pending(batch=2, go_on=lambda: True) == 5

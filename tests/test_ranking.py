@@ -4,8 +4,12 @@ from __future__ import annotations
 import pytest
 from whoosh import query as wq
 
-from search import index, postings
-from search.index import SearchParams
+from search import engine, indexing
+from search.engine import find, folder, schema
+from search.engine.similar import SIMILAR_TERMS
+from search.engine import searcher as engine_searcher
+from search.engine import whoosh_internals as internals
+from search.engine import SearchParams
 from search.ingest import ingest_paths
 
 from .conftest import DWC, SEEDS, seed_text
@@ -20,14 +24,14 @@ def corpus(data_dir, db):
 
 
 def searcher():
-    return index._reader.get()[0]
+    return engine_searcher.current().searcher
 
 
 @pytest.mark.parametrize("fieldname, word", [("rationale", "pain"), ("summary", "pain"), ("request", "norco"),
                                               ("rationale_pairs", "medic necessari"), ("f_outcome", "upheld")])
 def test_block_reads_give_whooshs_own_postings(corpus, fieldname, word):
     reader = searcher().reader()
-    docs, weights = index._reader.store.postings(reader, fieldname, word.encode())
+    docs, weights = engine_searcher.current().store.postings(reader, fieldname, word.encode())
     matcher = reader.postings(fieldname, word.encode())
     expected = list(zip(*[(d, w) for d, w in matcher.items_as("weight")]))
     assert len(docs) > 0
@@ -37,7 +41,7 @@ def test_block_reads_give_whooshs_own_postings(corpus, fieldname, word):
 
 def test_field_lengths_and_date_columns_equal_whooshs(corpus):
     reader = searcher().reader()
-    arrays = index._reader.get()[1]
+    arrays = engine_searcher.current().version
     lengths, dates = arrays.lengths["rationale"], arrays.decision_date
     for docnum in reader.all_doc_ids():
         assert lengths[docnum] == (reader.doc_field_length(docnum, "rationale") or 0)
@@ -49,9 +53,9 @@ def test_field_lengths_and_date_columns_equal_whooshs(corpus):
                                "request:norco OR request:tramadol", "rationale:opioid -request:norco",
                                "rationale:urin* rationale:drug"])
 def test_scores_equal_whooshs_bm25f(corpus, q):
-    result = index.search(SearchParams(q=q, per_page=50))
+    result = engine.search(SearchParams(q=q, per_page=50))
     whoosh_searcher = searcher()
-    query = index._parse(q, index._reader.get()[1], whoosh_searcher)
+    query = find.parse(q, engine_searcher.current())
     theirs = {hit.docnum: hit.score for hit in whoosh_searcher.search(query, limit=None)}
     assert result.count == len(theirs)
     for hit in result.hits:
@@ -64,7 +68,7 @@ def test_scores_equal_whooshs_bm25f(corpus, q):
 def test_a_two_word_phrase_is_counted_exactly_from_word_pairs(corpus):
     whoosh_searcher = searcher()
     exact = wq.Or([wq.Phrase(field, ["medic", "necessari"]) for field in ("request", "rationale", "summary")])
-    assert index.search(SearchParams(q='"medically necessary"')).count == len(list(exact.docs(whoosh_searcher)))
+    assert engine.search(SearchParams(q='"medically necessary"')).count == len(list(exact.docs(whoosh_searcher)))
 
 
 def test_a_long_phrase_whose_pairs_are_apart_is_never_shown(data_dir, tmp_path):
@@ -77,42 +81,42 @@ def test_a_long_phrase_whose_pairs_are_apart_is_never_shown(data_dir, tmp_path):
     (tmp_path / "docs" / "together.txt").write_text(together)
     ingest_paths([tmp_path / "docs"])
     for sort in ("relevance", "newest"):
-        hits = index.search(SearchParams(q='"zorbly quaxen frimble"', sort=sort)).hits
+        hits = engine.search(SearchParams(q='"zorbly quaxen frimble"', sort=sort)).hits
         rationales = [hit.rationale for hit in hits]
         assert rationales and all("Zorbly quaxen frimble" in r for r in rationales)
         assert not any("quaxen, then" in r for r in rationales)
-    exported = list(index.iter_matches(SearchParams(q='"zorbly quaxen frimble"')))
+    exported = list(engine.iter_matches(SearchParams(q='"zorbly quaxen frimble"')))
     assert exported and all("Zorbly quaxen frimble" in hit.rationale for hit in exported)
-    assert index.search(SearchParams(q='"zorbly quaxen"')).count == len(
-        index.search(SearchParams(q="zorbly quaxen")).hits)
+    assert engine.search(SearchParams(q='"zorbly quaxen"')).count == len(
+        engine.search(SearchParams(q="zorbly quaxen")).hits)
 
 
 def test_segment_files_are_read_from_the_map_not_copied(corpus):
-    from search.whooshfiles import MappedBufferFile
+    from search.engine.whoosh_internals import MappedBufferFile
 
-    index.rebuild()  # one optimised, compound segment
-    index.reset_reader()
+    indexing.rebuild()  # one optimised, compound segment
+    engine.reset()
     reader = searcher().reader()
     assert reader.is_atomic()  # one segment: its files are parts of one compound file
     column_file = reader._perdoc._get_column_file("decision_date")[0]
     assert isinstance(column_file, MappedBufferFile)
-    assert index.search(SearchParams(q="pain")).count > 0
+    assert engine.search(SearchParams(q="pain")).count > 0
 
 
 def test_an_index_built_before_the_pair_fields_still_takes_documents_and_phrases(data_dir, monkeypatch):
     from whoosh.fields import Schema
 
-    old = Schema(**{name: fieldobj for name, fieldobj in index.SCHEMA.items()
-                    if name not in index.PAIR_FIELDS.values()})
-    monkeypatch.setattr(index, "SCHEMA", old)
-    index.ensure_index()
+    old = Schema(**{name: fieldobj for name, fieldobj in schema.SCHEMA.items()
+                    if name not in schema.PAIR_FIELDS.values()})
+    monkeypatch.setattr(folder, "SCHEMA", old)
+    folder.ensure_index()
     monkeypatch.undo()
     ingest_paths([SEEDS])
-    assert not index._reader.get()[1].has_pairs
-    positions = index.search(SearchParams(q='"not medically necessary"')).count
-    index.rebuild()
-    assert index._reader.get()[1].has_pairs
-    assert index.search(SearchParams(q='"not medically necessary"')).count == positions > 0
+    assert not engine_searcher.current().version.has_pairs
+    positions = engine.search(SearchParams(q='"not medically necessary"')).count
+    indexing.rebuild()
+    assert engine_searcher.current().version.has_pairs
+    assert engine.search(SearchParams(q='"not medically necessary"')).count == positions > 0
 
 
 def items_with_summary_word(word: str) -> set[tuple[str, int]]:
@@ -120,11 +124,11 @@ def items_with_summary_word(word: str) -> set[tuple[str, int]]:
 
     return {(item.determination.slug, item.position)
             for item in DisputedItem.objects.select_related("determination")
-            if word in [token.text for token in index.TEXT_ANALYZER(item.determination.summary)]}
+            if word in [token.text for token in schema.TEXT_ANALYZER(item.determination.summary)]}
 
 
 def test_a_word_in_the_case_summary_finds_every_item_of_the_determination_alike(corpus):
-    result = index.search(SearchParams(q="summary:knee", per_page=1000))
+    result = engine.search(SearchParams(q="summary:knee", per_page=1000))
     expected = items_with_summary_word("knee")
     assert {(hit.slug, hit.position) for hit in result.hits} == expected and result.count == len(expected)
     scores: dict[str, list[float]] = {}
@@ -148,20 +152,20 @@ def test_a_replaced_determination_keeps_its_items_together_through_merges(data_d
     assert "Zanzibarite" in Determination.objects.get(pk=first.pk).summary
 
     def found() -> set[tuple[str, int]]:
-        return {(hit.slug, hit.position) for hit in index.search(SearchParams(q="zanzibarite")).hits}
+        return {(hit.slug, hit.position) for hit in engine.search(SearchParams(q="zanzibarite")).hits}
 
     items = {(first.slug, position) for position in range(1, first.n + 1)}
     assert found() == items
-    index.rebuild()
+    indexing.rebuild()
     assert found() == items
-    assert index.search(SearchParams(q="summary:knee")).count == len(items_with_summary_word("knee")) > 0
+    assert engine.search(SearchParams(q="summary:knee")).count == len(items_with_summary_word("knee")) > 0
 
 
 def test_after_a_new_segment_only_that_segment_is_read(tmp_path, monkeypatch):
     from whoosh import index as windex
     from whoosh.fields import KEYWORD, TEXT, Schema
 
-    from search import segments
+    from search.engine import segments
 
     ix = windex.create_in(str(tmp_path), Schema(body=TEXT, f_outcome=KEYWORD(commas=True, scorable=False)))
 
@@ -172,23 +176,23 @@ def test_after_a_new_segment_only_that_segment_is_read(tmp_path, monkeypatch):
         writer.commit(merge=False)
 
     read: list[str] = []
-    original = postings.leaf_postings
-    monkeypatch.setattr(postings, "leaf_postings",
-                        lambda leaf, fieldname, btext: read.append(segments.segment_id(leaf)) or
+    original = internals.leaf_postings
+    monkeypatch.setattr(internals, "leaf_postings",
+                        lambda leaf, fieldname, btext: read.append(internals.segment_id(leaf)) or
                         original(leaf, fieldname, btext))
     store = segments.SegmentStore(term_budget=1 << 20)
     add(1)
     first = ix.searcher().reader()
     docs, _ = store.postings(first, "body", b"pain")
-    outcomes = store.segment(postings.leaves(first)[0][0], ["f_outcome"]).facets["f_outcome"]
+    outcomes = store.segment(internals.leaves(first)[0][0], ["f_outcome"]).facets["f_outcome"]
     assert len(docs) == 20 and {v: len(d) for v, d in outcomes.items()} == {"upheld": 15, "overturned": 5}
     add(2)
     second = ix.searcher().reader()
     read.clear()
     docs, _ = store.postings(second, "body", b"pain")
-    for leaf, _ in postings.leaves(second):
+    for leaf, _ in internals.leaves(second):
         store.segment(leaf, ["f_outcome"])
-    new_segment = segments.segment_id(postings.leaves(second)[1][0])
+    new_segment = internals.segment_id(internals.leaves(second)[1][0])
     assert docs.tolist() == list(range(40))
     assert set(read) == {new_segment}  # the first segment's postings and facets were kept
 
@@ -204,11 +208,11 @@ def test_similar_items_are_whooshs_more_like_this_one_per_determination(corpus, 
         if not value:
             continue
         slug = item.determination.slug
-        ours = index.similar(slug, item.position, item.rationale, facet=facet, value=value, limit=5)
+        ours = engine.similar(slug, item.position, item.rationale, facet=facet, value=value, limit=5)
         docnum = whoosh_searcher.document_number(key=f"{slug}#{item.position}")
-        scope = wq.And([wq.Term(index.facet_field(facet), index.facet_key(facet, value)), wq.Not(wq.Term("slug", slug))])
+        scope = wq.And([wq.Term(schema.facet_field(facet), schema.facet_key(facet, value)), wq.Not(wq.Term("slug", slug))])
         hits = whoosh_searcher.more_like(docnum, "rationale", text=item.rationale, top=None,
-                                         numterms=index.SIMILAR_TERMS, filter=scope)
+                                         numterms=SIMILAR_TERMS, filter=scope)
         theirs: dict[str, int] = {}
         for hit in hits:  # Whoosh orders ties by document number, as the numpy ranking does
             theirs.setdefault(hit["hit"]["slug"], hit["hit"]["position"])

@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from saved import recent
 from saved.models import RecentSearch, SavedQuery
-from search import index
-from search.index import SearchParams
+from search import engine, indexing
+from search.engine import SearchParams
 
 from .conftest import SEEDS
 from .people import SEED_WITH_ONE_VALIUM, ingest_new_copy, ingest_seeds, save, signed_in
@@ -170,7 +170,7 @@ def test_opening_it_reruns_the_search_and_marks_the_new_items(alice, alices_sear
     response = signed_in(alice).get(url("open", alices_search))
     assert response.status_code == 200
     assert "search/results.html" in [t.name for t in response.templates]
-    expected = index.search(SearchParams(filters={"drug": ["diazepam"]}, sort="newest"))
+    expected = engine.search(SearchParams(filters={"drug": ["diazepam"]}, sort="newest"))
     assert response.context["result"].count == expected.count == 5
     assert response.context["new_keys"] == {f"{slug}#1"}
     page = response.content.decode()
@@ -293,5 +293,5 @@ def test_an_item_still_waiting_for_the_index_is_new_at_the_next_opening(alice, a
     copy.write_text((SEEDS / SEED_WITH_ONE_VALIUM).read_text().replace("injured worker", "injured employee", 1))
     ingest_paths([copy], index=False)  # stored, not yet indexed: this opening cannot show it
     assert client.get(url("open", alices_search)).context["new_count"] == 0
-    index.index_pending()
+    indexing.index_pending()
     assert new_count_on_list(client, alices_search) == "1 new"

@@ -9,8 +9,9 @@ from collections import Counter
 import pytest
 from django.urls import reverse
 
-from search import index
-from search.index import SearchParams
+from search import engine
+from search.engine import find, schema
+from search.engine import SearchParams
 from search.ingest import ingest_paths
 from search.models import DisputedItem
 
@@ -27,7 +28,7 @@ pytestmark = pytest.mark.django_db
 
 def expected_facets(items) -> dict[str, Counter]:
     """Facet counts computed from the stored records, the way the index should count them."""
-    counts: dict[str, Counter] = {name: Counter() for name in index.FACETS}
+    counts: dict[str, Counter] = {name: Counter() for name in engine.FACETS}
     for item in items:
         d = item.determination
         counts["outcome"][item.outcome] += 1
@@ -51,20 +52,20 @@ def got_facets(result) -> dict[str, Counter]:
 
 def test_facet_counts_over_everything_equal_the_stored_records(corpus):
     items = DisputedItem.objects.select_related("determination")
-    result = index.search(SearchParams())
+    result = engine.search(SearchParams())
     assert result.count == items.count()
     assert got_facets(result) == expected_facets(items)
 
 
 def test_overturn_counts_equal_the_stored_records(corpus):
-    result = index.search(SearchParams())
+    result = engine.search(SearchParams())
     overturned = {v.value: v.overturned for v in result.facets["category"]}
     stored = Counter(DisputedItem.objects.filter(outcome="Overturned").values_list("category", flat=True))
     assert {k: v for k, v in overturned.items() if v} == dict(stored)
 
 
 def test_overturn_rates_stay_each_values_share_when_an_outcome_is_chosen(corpus):
-    result = index.search(SearchParams(filters={"outcome": ["Overturned"]}))
+    result = engine.search(SearchParams(filters={"outcome": ["Overturned"]}))
     categories = {v.value: v for v in result.facets["category"]}
     assert categories
     for category, value in categories.items():
@@ -75,7 +76,7 @@ def test_overturn_rates_stay_each_values_share_when_an_outcome_is_chosen(corpus)
 
 
 def test_values_of_one_facet_combine_with_or_and_facets_with_and(corpus):
-    result = index.search(SearchParams(filters={"category": ["imaging", "testing"], "outcome": ["Overturned"]}))
+    result = engine.search(SearchParams(filters={"category": ["imaging", "testing"], "outcome": ["Overturned"]}))
     stored = DisputedItem.objects.filter(category__in=["imaging", "testing"], outcome="Overturned")
     assert result.count == stored.count() > 0
     assert {(h.case_number, h.position) for h in result.hits} == {
@@ -83,7 +84,7 @@ def test_values_of_one_facet_combine_with_or_and_facets_with_and(corpus):
 
 
 def test_each_facet_count_reflects_the_other_facets_filters_but_not_its_own(corpus):
-    result = index.search(SearchParams(filters={"category": ["imaging"], "outcome": ["Overturned"]}))
+    result = engine.search(SearchParams(filters={"category": ["imaging"], "outcome": ["Overturned"]}))
     items = DisputedItem.objects.select_related("determination")
     # The category facet counts everything Overturned (its own choice does not narrow it)...
     assert got_facets(result)["category"] == expected_facets(items.filter(outcome="Overturned"))["category"]
@@ -94,14 +95,14 @@ def test_each_facet_count_reflects_the_other_facets_filters_but_not_its_own(corp
 
 
 def test_filter_values_are_matched_whatever_their_case(corpus):
-    upper = index.search(SearchParams(filters={"state": ["NORTH CAROLINA"]}))
-    title = index.search(SearchParams(filters={"state": ["North Carolina"]}))
+    upper = engine.search(SearchParams(filters={"state": ["NORTH CAROLINA"]}))
+    title = engine.search(SearchParams(filters={"state": ["North Carolina"]}))
     assert upper.count == title.count > 0
 
 
 def stems(text: str) -> list[str]:
     """The words of ``text`` as the index analyses them (stemmed, lowercased)."""
-    return [token.text for token in index.TEXT_ANALYZER(text)]
+    return [token.text for token in schema.TEXT_ANALYZER(text)]
 
 
 def item_texts(item) -> tuple[str, str, str]:
@@ -127,7 +128,7 @@ def keys(hits) -> set[tuple[str, int]]:
 
 @pytest.mark.parametrize("phrase", ["functional improvement", "not medically necessary", "urine drug screen"])
 def test_a_phrase_finds_exactly_the_items_that_contain_it(corpus, phrase):
-    result = index.search(SearchParams(q=f'"{phrase}"', per_page=1000))
+    result = engine.search(SearchParams(q=f'"{phrase}"', per_page=1000))
     expected = {
         (item.determination.slug, item.position)
         for item in DisputedItem.objects.select_related("determination")
@@ -137,8 +138,8 @@ def test_a_phrase_finds_exactly_the_items_that_contain_it(corpus, phrase):
 
 
 def test_not_is_not_dropped_from_a_phrase(corpus):
-    negative = index.search(SearchParams(q='"is not medically necessary"')).count
-    positive = index.search(SearchParams(q='"is medically necessary"')).count
+    negative = engine.search(SearchParams(q='"is not medically necessary"')).count
+    positive = engine.search(SearchParams(q='"is medically necessary"')).count
     assert 0 < positive < negative
 
 
@@ -148,7 +149,7 @@ def test_not_is_not_dropped_from_a_phrase(corpus):
     ("benzodiazepines /s anxiety", "benzodiazepines", "anxiety", 20),
 ])
 def test_proximity_finds_exactly_the_items_with_the_words_that_close(corpus, query, a, b, slop):
-    result = index.search(SearchParams(q=query, per_page=1000))
+    result = engine.search(SearchParams(q=query, per_page=1000))
     expected = {
         (item.determination.slug, item.position)
         for item in DisputedItem.objects.select_related("determination")
@@ -159,38 +160,38 @@ def test_proximity_finds_exactly_the_items_with_the_words_that_close(corpus, que
 
 
 def test_a_brand_and_its_generic_find_the_same_items(corpus):
-    by_brand = index.search(SearchParams(q="drug:norco", per_page=100))
-    by_generic = index.search(SearchParams(q="drug:hydrocodone", per_page=100))
+    by_brand = engine.search(SearchParams(q="drug:norco", per_page=100))
+    by_generic = engine.search(SearchParams(q="drug:hydrocodone", per_page=100))
     assert {h.key for h in by_brand.hits} == {h.key for h in by_generic.hits}
     assert by_brand.count == DisputedItem.objects.filter(drug="hydrocodone/acetaminophen").count()
 
 
 def test_fielded_terms_filter_like_facets(corpus):
-    assert index.search(SearchParams(q="outcome:overturned")).count == DisputedItem.objects.filter(
+    assert engine.search(SearchParams(q="outcome:overturned")).count == DisputedItem.objects.filter(
         outcome="Overturned").count()
-    assert index.search(SearchParams(q="case:CM16-0230651")).count == DisputedItem.objects.filter(
+    assert engine.search(SearchParams(q="case:CM16-0230651")).count == DisputedItem.objects.filter(
         determination__case_number="CM16-0230651").count()
 
 
 def test_snippets_mark_the_matched_words(corpus):
-    result = index.search(SearchParams(q="benzodiazepines"))
+    result = engine.search(SearchParams(q="benzodiazepines"))
     assert result.hits
     for hit in result.hits:
         assert re.search(r"<mark[^>]*>benzodiazepines?</mark>", hit.snippets[0], re.IGNORECASE), hit.snippets[0]
 
 
 def test_sorting_by_date(corpus):
-    newest = index.search(SearchParams(q="mri", sort="newest", per_page=100)).hits
+    newest = engine.search(SearchParams(q="mri", sort="newest", per_page=100)).hits
     dates = [h.decision_date for h in newest if h.decision_date]
     assert dates == sorted(dates, reverse=True)
-    oldest = index.search(SearchParams(q="mri", sort="oldest", per_page=100)).hits
+    oldest = engine.search(SearchParams(q="mri", sort="oldest", per_page=100)).hits
     assert [h.decision_date for h in oldest if h.decision_date] == sorted(dates)
 
 
 def test_a_decision_date_range_narrows(corpus):
     from datetime import date
 
-    result = index.search(SearchParams(date_from=date(2017, 1, 1), date_to=date(2017, 1, 31), per_page=500))
+    result = engine.search(SearchParams(date_from=date(2017, 1, 1), date_to=date(2017, 1, 31), per_page=500))
     assert result.count == DisputedItem.objects.filter(
         determination__decision_date__range=(date(2017, 1, 1), date(2017, 1, 31))).count() > 0
 
@@ -272,26 +273,26 @@ def test_an_unknown_case_number_is_a_404(corpus, client):
 def test_a_state_by_name_or_code_finds_its_reviewers(corpus, query, state):
     expected = sum(1 for i in DisputedItem.objects.select_related("determination")
                    if state in i.determination.reviewer_states)
-    assert index.search(SearchParams(q=query)).count == expected > 0
+    assert engine.search(SearchParams(q=query)).count == expected > 0
 
 
 def test_a_word_of_a_facet_value_finds_every_value_with_it(corpus):
     carolinas = sum(1 for i in DisputedItem.objects.select_related("determination")
                     if {"North Carolina", "South Carolina"} & set(i.determination.reviewer_states))
-    assert index.search(SearchParams(q="state:carolina")).count == carolinas > 0
+    assert engine.search(SearchParams(q="state:carolina")).count == carolinas > 0
     orthopedic = sum(1 for i in DisputedItem.objects.select_related("determination")
                      if "Orthopedic Surgery" in i.determination.reviewer_specialties)
-    assert index.search(SearchParams(q="specialty:orthopedic")).count == orthopedic > 0
-    assert index.search(SearchParams(q="specialty:ortho*")).count == orthopedic
+    assert engine.search(SearchParams(q="specialty:orthopedic")).count == orthopedic > 0
+    assert engine.search(SearchParams(q="specialty:ortho*")).count == orthopedic
 
 
 def test_an_unknown_facet_value_finds_nothing_rather_than_failing(corpus):
-    assert index.search(SearchParams(q="state:atlantis")).count == 0
+    assert engine.search(SearchParams(q="state:atlantis")).count == 0
 
 
 def test_a_hit_found_only_by_its_case_summary_shows_the_summary_passage(corpus):
     # CM16-0249536's summary names gabapentin; only some of its items' rationales do.
-    result = index.search(SearchParams(q="case:CM16-0249536 AND summary:gabapentin", per_page=50))
+    result = engine.search(SearchParams(q="case:CM16-0249536 AND summary:gabapentin", per_page=50))
     summary_only = [hit for hit in result.hits if "gabapentin" not in hit.rationale.lower()]
     assert summary_only
     for hit in summary_only:
@@ -300,18 +301,18 @@ def test_a_hit_found_only_by_its_case_summary_shows_the_summary_passage(corpus):
 
 
 def test_a_wildcard_past_the_expansion_limit_is_refused_with_a_message(corpus, client, monkeypatch):
-    monkeypatch.setattr(index, "MAX_EXPANSION", 5)
-    with pytest.raises(index.QueryError, match="more than 5 different words"):
-        index.search(SearchParams(q="me*"))
+    monkeypatch.setattr(find, "MAX_EXPANSION", 5)
+    with pytest.raises(engine.QueryError, match="more than 5 different words"):
+        engine.search(SearchParams(q="me*"))
     response = client.get(reverse("search"), {"q": "me*"})
     assert response.status_code == 400 and "give it more letters" in response.content.decode()
-    assert index.search(SearchParams(q="medicat*")).count > 0
+    assert engine.search(SearchParams(q="medicat*")).count > 0
 
 
 def test_a_root_expander_reaches_words_the_index_holds_as_shorter_stems(corpus):
     # "medication" is indexed as its stem "medic": medicat! must still find it.
-    with_root = index.search(SearchParams(q="medicat!", per_page=1000))
-    plain = index.search(SearchParams(q="medication", per_page=1000))
+    with_root = engine.search(SearchParams(q="medicat!", per_page=1000))
+    plain = engine.search(SearchParams(q="medication", per_page=1000))
     assert plain.count > 0
     assert {h.key for h in plain.hits} <= {h.key for h in with_root.hits}
 

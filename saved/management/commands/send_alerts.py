@@ -4,7 +4,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand
 
 from saved.alerts import send_alerts
-from search.index import IndexMissing
+from search.engine import IndexMissing
 
 
 class Command(BaseCommand):

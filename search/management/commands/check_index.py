@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
-from search.index import IndexMissing, check_against_database
+from search.engine import IndexMissing
+from search.indexing import check_against_database
 
 SHOWN = 20
 

@@ -5,7 +5,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from search.index import rebuild
+from search.indexing import rebuild
 from search.locks import writer_lock
 
 

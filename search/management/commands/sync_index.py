@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
-from search.index import sync_with_database
+from search.indexing import sync_with_database
 from search.locks import writer_lock
 
 

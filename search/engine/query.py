@@ -23,11 +23,7 @@ from whoosh import query as wq
 from whoosh.analysis import Analyzer
 from whoosh.query import spans
 
-from . import vocab
-
-# Whoosh 2.7.4's SpanNear2._and_query names a module it never imported ("q.And"), so sizing an
-# OR of proximity queries (which Whoosh does on large indexes) raises NameError.
-spans.SpanNear2._and_query = lambda self: wq.And(self.qs)
+from search import vocab
 
 MAX_QUERY_LENGTH = 1000
 MAX_EXPANSION = 2000  # a wildcard past this many words is refused, not run slowly

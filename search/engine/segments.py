@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import postings
+from . import whoosh_internals as internals
+from .scoring import LENGTH_OF_BYTE
 
 
 @dataclass
@@ -25,13 +26,24 @@ class Segment:
     facets: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)  # field -> value -> documents
 
 
-def segment_id(leaf) -> str | None:
-    """A segment's lasting name; None for an empty index's reader."""
-    return leaf.segment().segment_id() if hasattr(leaf, "_perdoc") else None
-
-
 # Numeric columns read per segment: name -> (stored type, value where a segment lacks it).
 COLUMNS = {"decision_date": (">i4", 0), "added": (">i8", 0), "starts": ("u1", 1)}
+
+Postings = tuple[np.ndarray, np.ndarray]  # (document numbers, weights)
+
+
+def _read_segment(leaf, facet_fields: list[str]) -> Segment:
+    read = Segment(leaf.doc_count_all())
+    for name, (dtype, missing) in COLUMNS.items():
+        read.columns[name] = internals.leaf_numeric_column(leaf, name, dtype, missing=missing)
+    for name, fieldobj in leaf.schema.items():
+        if fieldobj.scorable:
+            raw = internals.leaf_length_bytes(leaf, name)
+            read.lengths[name] = np.zeros(read.count, dtype=np.float32) if raw is None else LENGTH_OF_BYTE[raw]
+    for fieldname in facet_fields:
+        read.facets[fieldname] = {term.decode("utf-8"): internals.leaf_postings(leaf, fieldname, term)[0]
+                                  for term in internals.leaf_terms(leaf, fieldname)}
+    return read
 
 
 class SegmentStore:
@@ -40,41 +52,32 @@ class SegmentStore:
     def __init__(self, term_budget: int):
         self.lock = threading.Lock()
         self.segments: dict[str, Segment] = {}
-        self.terms: OrderedDict[tuple, tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self.terms: OrderedDict[tuple, Postings] = OrderedDict()
         self.term_bytes = 0
         self.term_budget = term_budget
 
     def segment(self, leaf, facet_fields: list[str]) -> Segment:
-        key = segment_id(leaf)
+        key = internals.segment_id(leaf)
         with self.lock:
             if key is not None and (known := self.segments.get(key)) is not None:
                 return known
-        read = Segment(leaf.doc_count_all())
-        for name, (dtype, missing) in COLUMNS.items():
-            read.columns[name] = postings.leaf_numeric_column(leaf, name, dtype, missing=missing)
-        for name, fieldobj in leaf.schema.items():
-            if fieldobj.scorable:
-                read.lengths[name] = postings.leaf_field_lengths(leaf, name)
-        for fieldname in facet_fields:
-            terms = leaf.lexicon(fieldname) if hasattr(leaf, "_terms") and fieldname in leaf.schema else []
-            read.facets[fieldname] = {term.decode("utf-8"): postings.leaf_postings(leaf, fieldname, term)[0]
-                                      for term in terms}
+        read = _read_segment(leaf, facet_fields)
         if key is not None:
             with self.lock:
                 self.segments[key] = read
         return read
 
-    def postings(self, reader, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.ndarray]:
+    def postings(self, reader, fieldname: str, btext: bytes) -> Postings:
         """(document numbers, weights) of a term over the whole index, from each segment's kept copy."""
         docs, weights = [], []
-        for leaf, offset in postings.leaves(reader):
-            key = (segment_id(leaf), fieldname, btext)
+        for leaf, offset in internals.leaves(reader):
+            key = (internals.segment_id(leaf), fieldname, btext)
             with self.lock:
                 found = self.terms.get(key)
                 if found is not None:
                     self.terms.move_to_end(key)
             if found is None:
-                found = postings.leaf_postings(leaf, fieldname, btext)
+                found = internals.leaf_postings(leaf, fieldname, btext)
                 self._keep(key, found)
             docs.append(found[0] + offset)
             weights.append(found[1])
@@ -82,7 +85,7 @@ class SegmentStore:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
         return np.concatenate(docs), np.concatenate(weights)
 
-    def _keep(self, key: tuple, found: tuple[np.ndarray, np.ndarray]) -> None:
+    def _keep(self, key: tuple, found: Postings) -> None:
         if key[0] is None:
             return
         with self.lock:

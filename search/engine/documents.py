@@ -1,0 +1,96 @@
+"""What the writer takes: one plain ``ItemDocument`` per disputed item, and how it becomes a
+Whoosh document. The caller (search/indexing.py) builds them from the database."""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
+
+from .schema import FACETS, PAIR_FIELDS, SHARED_FIELDS, facet_field
+
+
+@dataclass(frozen=True)
+class ItemDocument:
+    """One disputed item with its determination's fields, as the index holds it."""
+
+    slug: str
+    position: int
+    first: bool  # the determination's first item: it carries the shared fields (the summary)
+    case_number: str  # "" when the determination has none
+    decision_date: date | None
+    added: datetime  # when the site stored this version of the determination
+    request: str
+    rationale: str
+    summary: str
+    outcome: str
+    drug: str  # "" for a service
+    brand: str
+    category: str
+    states: list[str] = field(default_factory=list)
+    specialties: list[str] = field(default_factory=list)  # specialties, then subspecialties
+    guidelines: list[str] = field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        return f"{self.slug}#{self.position}"
+
+    def facets(self) -> dict[str, list[str]]:
+        return {
+            "outcome": [self.outcome],
+            "drug": [self.drug] if self.drug else [],
+            "category": [self.category],
+            "specialty": list(self.specialties),
+            "state": list(self.states),
+            "guideline": list(self.guidelines),
+            "year": [str(self.decision_date.year)] if self.decision_date else [],
+        }
+
+    def digest(self) -> str:
+        """A fingerprint of everything indexed for this item: the index keeps the one it was
+        written with, so a check finds an item whose text changed behind the index's back."""
+        fields = asdict(self)
+        if not self.first:
+            fields["summary"] = ""  # not indexed with this item
+        return hashlib.sha256(json.dumps(fields, sort_keys=True, default=str).encode()).hexdigest()[:32]
+
+
+def datenum(value: date | None) -> int:
+    return value.year * 10000 + value.month * 100 + value.day if value else 0
+
+
+def whoosh_document(item: ItemDocument) -> dict:
+    """The Whoosh fields of one item (the first of its determination carries SHARED_FIELDS)."""
+    facets = item.facets()
+    texts = {"request": item.request, "rationale": item.rationale, "summary": item.summary}
+    words = {name: text for field_name, text in texts.items() for name in (field_name, PAIR_FIELDS[field_name])
+             if item.first or name not in SHARED_FIELDS}  # each text and its word pairs
+    added = int(item.added.timestamp() * 1000)
+    return {
+        "key": item.key,
+        "slug": item.slug,
+        "case": item.case_number or item.slug,
+        "decision_date": datenum(item.decision_date),
+        "added": added,
+        "starts": int(item.first),
+        **words,
+        "drug": " ".join(filter(None, [item.drug, item.brand])),
+        "hit": {
+            "key": item.key,
+            "slug": item.slug,
+            "position": item.position,
+            "case": item.case_number,
+            "decision_date": datenum(item.decision_date),
+            "added": added,
+            "request": item.request,
+            "rationale": item.rationale,
+            "outcome": item.outcome,
+            "drug": item.drug,
+            "brand": item.brand,
+            "category": item.category,
+            "states": facets["state"],
+            "specialties": facets["specialty"],
+            "digest": item.digest(),
+        },
+        **{facet_field(name): ",".join(v.replace(",", " ") for v in values) for name, values in facets.items()},
+    }

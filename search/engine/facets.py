@@ -1,0 +1,71 @@
+"""Facet filters and counts over the matched set: ``bincount`` over per-document codes."""
+from __future__ import annotations
+
+import numpy as np
+
+from search import vocab
+
+from .results import FacetValue, SearchParams
+from .schema import FACETS, facet_key
+from .searcher import Version
+
+
+def display(name: str, value: str) -> str:
+    """A facet value (lowercase in the index) as the page shows it."""
+    if name == "outcome":
+        return value.capitalize()
+    if name == "state":
+        return vocab.canonical_state(value) or value.title()
+    if name == "specialty":
+        return vocab.canonical_specialty(value) or value.title()
+    if name == "guideline":
+        return value if value == "other" else value.upper()
+    return value
+
+
+def filter_mask(version: Version, name: str, chosen: list[str]) -> np.ndarray:
+    """Documents holding any of the ``chosen`` values of one facet."""
+    mask = np.zeros(version.doc_count, dtype=bool)
+    postings = version.postings[name]
+    for value in chosen:
+        ids = postings.get(facet_key(name, value))
+        if ids is not None:
+            mask[ids] = True
+    return mask
+
+
+def count_facets(version: Version, base: np.ndarray, masks: dict[str, np.ndarray],
+                 params: SearchParams) -> dict[str, list[FacetValue]]:
+    """Each facet's values over ``base`` narrowed by every other facet's chosen values (so a
+    facet's own choice never hides its other values), with overturn rates taken over both
+    outcomes."""
+    facets: dict[str, list[FacetValue]] = {}
+    for name in FACETS:
+        rate_scope = base
+        for other, mask in masks.items():
+            if other not in (name, "outcome"):
+                rate_scope = rate_scope & mask
+        scope = rate_scope & masks["outcome"] if "outcome" in masks and name != "outcome" else rate_scope
+        docs, codes = version.pair_docs[name], version.pair_codes[name]
+        size = len(version.values[name])
+
+        def tally(within: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            inside = within[docs]
+            return (np.bincount(codes[inside], minlength=size),
+                    np.bincount(codes[inside & version.overturned[docs]], minlength=size))
+
+        counts, over = tally(scope)
+        rate_counts, rate_over = (counts, over) if scope is rate_scope else tally(rate_scope)
+        chosen = {facet_key(name, v) for v in params.filters.get(name, [])}
+        values = [
+            FacetValue(display(name, value), int(counts[code]), int(over[code]), value in chosen,
+                       int(rate_counts[code]), int(rate_over[code]))
+            for code, value in enumerate(version.values[name])
+            if counts[code] or value in chosen
+        ]
+        if name == "year":
+            values.sort(key=lambda v: v.value, reverse=True)
+        else:
+            values.sort(key=lambda v: (-v.count, v.value))
+        facets[name] = values
+    return facets

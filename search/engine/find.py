@@ -1,0 +1,248 @@
+"""Answering a search: its matches, their order, one highlighted page and the facet counts.
+
+Everything a search narrows by except its words (dates, "added after", facet choices) is a
+mask over document numbers; the words are a plan of steps (evaluate.py). Results are cached
+per searcher version, so a repeated search (the next page's trail, a back button) is a lookup.
+"""
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+
+import numpy as np
+from whoosh import query as wq
+
+from . import searcher
+from . import whoosh_internals as internals
+from .documents import datenum
+from .evaluate import Step, plan
+from .facets import count_facets, filter_mask
+from .highlight import marked_words, query_terms, snippets, with_summary_snippets
+from .query import MAX_EXPANSION, QueryError, parse_query
+from .results import Hit, IndexMissing, PageOutOfRange, SearchParams, SearchResult
+from .schema import QUERY_FIELDS, facet_field
+from .scoring import top
+from .searcher import Context, Version
+
+RESULT_CACHE_SIZE = 256
+
+
+def parse(q: str, ctx: Context) -> wq.Query:
+    """The user's query, with fielded facet terms matched against this index's facet values.
+
+    A wildcard that expands to more than MAX_EXPANSION words is refused with a message:
+    Whoosh would OR together every one of them, and a two-letter prefix can mean thousands.
+    """
+    by_field = {facet_field(name): values for name, values in ctx.version.values.items()}
+    reader = ctx.reader
+    query = parse_query(q, QUERY_FIELDS, lambda field: by_field.get(field, ()),
+                        lambda field, text: (field, text.encode("utf-8")) in reader)
+    for leaf in query.leaves() if query.children() else [query]:
+        if isinstance(leaf, (wq.Prefix, wq.Wildcard)):
+            words = itertools.islice(internals.expansions(leaf, reader), MAX_EXPANSION + 1)
+            if sum(1 for _ in words) > MAX_EXPANSION:
+                raise QueryError(f"'{leaf.text}*' matches more than {MAX_EXPANSION:,} different words; "
+                                 "give it more letters")
+    return query
+
+
+@dataclass
+class _Scope:
+    """Everything a search narrows by except its words, as masks over document numbers."""
+
+    within: np.ndarray  # live documents inside the date and "added after" ranges
+    masks: dict[str, np.ndarray]  # each chosen facet's values
+    keep: np.ndarray  # within, and every facet mask
+
+
+def _scope(params: SearchParams, version: Version) -> _Scope:
+    within = version.live.copy()
+    if params.date_from:
+        within &= version.decision_date >= datenum(params.date_from)
+    if params.date_to:
+        within &= (version.decision_date <= datenum(params.date_to)) & (version.decision_date > 0)
+    if params.added_after:
+        within &= version.added > int(params.added_after.timestamp() * 1000)
+    masks = {name: filter_mask(version, name, chosen) for name, chosen in params.filters.items() if chosen}
+    keep = within.copy()
+    for mask in masks.values():
+        keep &= mask
+    return _Scope(within, masks, keep)
+
+
+def _date_from_num(value: int) -> date | None:
+    if not value:
+        return None
+    return date(value // 10000, value // 100 % 100, value % 100)
+
+
+def _hit(ctx: Context, docnum: int, words: set[str], score: float | None) -> Hit:
+    fields = ctx.stored(docnum)
+    return Hit(
+        key=fields["key"],
+        slug=fields["slug"],
+        position=fields["position"],
+        case_number=fields["case"],
+        request=fields["request"],
+        outcome=fields["outcome"],
+        drug=fields["drug"],
+        brand=fields["brand"],
+        category=fields["category"],
+        decision_date=_date_from_num(fields["decision_date"]),
+        added=datetime.fromtimestamp(fields["added"] / 1000, tz=timezone.utc) if fields["added"] else None,
+        states=fields["states"],
+        specialties=fields["specialties"],
+        snippets=snippets(fields["rationale"], words),
+        score=score,
+        rationale=fields["rationale"],
+    )
+
+
+def _verified(step: Step | None, ordered: np.ndarray, limit: int | None = None) -> np.ndarray:
+    """The first ``limit`` of ``ordered`` that truly match: all of them, unless the query has a
+    phrase of three or more words, whose candidates are checked in their text, in chunks."""
+    if step is None or not step.needs_verifying():
+        return ordered[:limit]
+    kept: list[np.ndarray] = []
+    found, chunk = 0, 64
+    for begin in range(0, len(ordered), chunk):
+        docs = ordered[begin:begin + chunk]
+        ascending = np.argsort(docs, kind="stable")
+        truly = np.zeros(len(docs), dtype=bool)
+        truly[ascending] = step.verify(docs[ascending])
+        kept.append(docs[truly])
+        found += int(np.count_nonzero(truly))
+        if limit is not None and found >= limit:
+            break
+        chunk = min(chunk * 2, 4096)
+    return np.concatenate(kept)[:limit] if kept else ordered[:0]
+
+
+def _ranked(step: Step, version: Version, final: np.ndarray, limit: int) -> list[tuple[int, float]]:
+    """The best ``limit`` of the ``final`` matches by score, best first."""
+    candidates = np.flatnonzero(final)
+    if not len(candidates) or limit <= 0:
+        return []
+    scores = np.zeros(version.doc_count, dtype=np.float64)
+    step.add_scores(scores)
+    if not step.needs_verifying():
+        return top(scores[candidates], candidates, limit)
+    # Most candidates hold the phrase: check the best few first, and sort them all only if not.
+    best = np.array([doc for doc, _ in top(scores[candidates], candidates, limit + 16)])
+    kept = _verified(step, best, limit)
+    if len(kept) < limit and len(best) < len(candidates):
+        ordered = candidates[np.lexsort((candidates, -scores[candidates]))]
+        kept = _verified(step, ordered, limit)
+    return [(int(doc), float(scores[doc])) for doc in kept]
+
+
+def _by_date(version: Version, final: np.ndarray, *, oldest: bool) -> np.ndarray:
+    docnums = np.flatnonzero(final)
+    keys = version.decision_date[docnums]
+    return docnums[np.argsort(keys if oldest else -keys, kind="stable")]
+
+
+def _cache_key(params: SearchParams) -> tuple:
+    filters = tuple(sorted((name, tuple(sorted(v.strip().lower() for v in values)))
+                           for name, values in params.filters.items() if values))
+    return (params.q.strip(), filters, params.date_from, params.date_to, params.sort, params.page,
+            params.per_page, params.added_after)
+
+
+def search(params: SearchParams) -> SearchResult:
+    """Run one search: matches, facet counts over all of them, one highlighted page.
+
+    Raises ``QueryError`` for a query that cannot be read, ``PageOutOfRange`` and ``IndexMissing``.
+    """
+    ctx = searcher.current()
+    results = ctx.version.results
+    key = _cache_key(params)
+    if (cached := results.get(key)) is not None:
+        results.move_to_end(key)
+        return cached
+    result = _search(params, ctx)
+    results[key] = result
+    if len(results) > RESULT_CACHE_SIZE:
+        results.popitem(last=False)
+    return result
+
+
+def _search(params: SearchParams, ctx: Context) -> SearchResult:
+    version = ctx.version
+    query = parse(params.q, ctx) if params.q.strip() else None
+    step = plan(query, ctx) if query is not None else None
+    scope = _scope(params, version)
+    start = (params.page - 1) * params.per_page
+    ranked: list[tuple[int, float]] | None = None
+    if step is None:
+        base = scope.within
+    else:
+        base = scope.within & step.matches()
+        if params.sort == "relevance":
+            ranked = _ranked(step, version, base & scope.keep, start + params.per_page)
+    final = base & scope.keep
+    count = int(np.count_nonzero(final))
+    pages = max(1, -(-count // params.per_page))
+    if params.page < 1 or params.page > pages:
+        raise PageOutOfRange(f"there is no page {params.page}: the results have {pages} page(s)")
+    if ranked is not None:
+        page_docs = ranked[start:start + params.per_page]
+    else:
+        ordered = _verified(step, _by_date(version, final, oldest=params.sort == "oldest"), start + params.per_page)
+        page_docs = [(int(d), None) for d in ordered[start:start + params.per_page]]
+
+    terms = query_terms(query, ctx.reader)
+    words = marked_words(terms)
+    return SearchResult(
+        params=params,
+        count=count,
+        page=params.page,
+        pages=pages,
+        hits=with_summary_snippets([_hit(ctx, docnum, words, score) for docnum, score in page_docs], terms),
+        facets=count_facets(version, base, scope.masks, params),
+        terms={(f, t) for f, ts in terms.items() for t in ts},
+    )
+
+
+def _final(params: SearchParams) -> tuple[Context, Step | None, np.ndarray]:
+    """(context, the query's steps, mask of every matching item) without ranking."""
+    ctx = searcher.current()
+    step = plan(parse(params.q, ctx), ctx) if params.q.strip() else None
+    keep = _scope(params, ctx.version).keep
+    return ctx, step, keep if step is None else keep & step.matches()
+
+
+def count(params: SearchParams) -> int:
+    """How many items match, without ranking, facets or highlighting (a phrase of three or more
+    words counted by its word pairs, as on the results page)."""
+    return int(np.count_nonzero(_final(params)[2]))
+
+
+def iter_matches(params: SearchParams) -> Iterator[Hit]:
+    """Every matching item (for export), newest first, without snippets; phrases checked word by word."""
+    ctx, step, final = _final(params)
+    for docnum in _verified(step, _by_date(ctx.version, final, oldest=False)):
+        yield _hit(ctx, int(docnum), set(), None)
+
+
+def highlight_words(q: str) -> set[str]:
+    """The analysed words a query looks for in document text, wildcards expanded; empty if it cannot be read."""
+    if not q.strip():
+        return set()
+    try:
+        ctx = searcher.current()
+        query = parse(q, ctx)
+    except (QueryError, IndexMissing):
+        return set()
+    return marked_words(query_terms(query, ctx.reader))
+
+
+def clear_result_cache() -> bool:
+    """Forget cached results (the benchmark times the work, not a lookup); False if none is open."""
+    ctx = searcher.opened()
+    if ctx is None:
+        return False
+    ctx.version.results.clear()
+    return True

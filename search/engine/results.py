@@ -1,0 +1,99 @@
+"""The plain values the engine takes and returns."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+PER_PAGE = 20
+SORTS = {"relevance": "Relevance", "newest": "Newest first", "oldest": "Oldest first"}
+
+
+class IndexMissing(RuntimeError):
+    """No usable index: the message names the command that mends it."""
+
+
+class PageOutOfRange(ValueError):
+    pass
+
+
+@dataclass
+class SearchParams:
+    q: str = ""
+    filters: dict[str, list[str]] = field(default_factory=dict)  # facet -> chosen values
+    date_from: date | None = None
+    date_to: date | None = None
+    sort: str = "relevance"
+    page: int = 1
+    per_page: int = PER_PAGE
+    added_after: datetime | None = None  # only items stored (or replaced) after this moment
+
+
+@dataclass
+class FacetValue:
+    value: str
+    count: int
+    overturned: int  # of ``count``
+    selected: bool = False
+    # The value's items and overturned items under every filter but the outcome's: with
+    # "Overturned" chosen, each drug's rate is still its share overturned, not 100%.
+    rate_items: int = 0
+    rate_overturned: int = 0
+
+    @property
+    def overturn_rate(self) -> float:
+        return self.rate_overturned / self.rate_items if self.rate_items else 0.0
+
+
+@dataclass
+class Hit:
+    key: str
+    slug: str
+    position: int
+    case_number: str  # "" when the determination has none (its slug is then "doc-<hash>")
+    request: str
+    outcome: str
+    drug: str
+    brand: str
+    category: str
+    decision_date: date | None
+    added: datetime | None
+    states: list[str]
+    specialties: list[str]
+    snippets: list[str]  # HTML: document text escaped, matched words in <mark>
+    score: float | None = None
+    rationale: str = ""
+
+    @property
+    def anchor(self) -> str:
+        return f"item-{self.position}"
+
+
+@dataclass
+class SearchResult:
+    params: SearchParams
+    count: int
+    page: int
+    pages: int
+    hits: list[Hit]
+    facets: dict[str, list[FacetValue]]
+    terms: set[tuple[str, str]] = field(default_factory=set)
+
+    @property
+    def page_numbers(self) -> list[int | None]:
+        """Pages to link: the first, the last and two either side of this one; None for a gap."""
+        shown = sorted({1, self.pages, *range(max(1, self.page - 2), min(self.pages, self.page + 2) + 1)})
+        numbers: list[int | None] = []
+        for number in shown:
+            if numbers and number - numbers[-1] > 1:
+                numbers.append(None)
+            numbers.append(number)
+        return numbers
+
+
+@dataclass
+class IndexedItem:
+    """What the index holds for one item, for comparing with the database."""
+
+    key: str
+    added: int  # epoch milliseconds of the version indexed
+    digest: str  # ItemDocument.digest() of what was indexed; "" in an index from before digests

@@ -1,0 +1,189 @@
+"""One searcher per process, and the arrays of its version: reopened only when the index changed.
+
+Facet counts, filters, dates and ranking all work on per-document numpy arrays built once per
+searcher version from each segment's kept arrays (segments.py): Whoosh's own grouping and
+scoring paths walk every match in Python, orders of magnitude slower on large result sets.
+"""
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from whoosh import index as windex
+
+from . import whoosh_internals as internals
+from .folder import ensure_index
+from .results import IndexedItem, IndexMissing
+from .schema import FACETS, PAIR_FIELDS, SCHEMA, SHARED_FIELDS, facet_field
+from .segments import COLUMNS, Postings, SegmentStore
+
+# Postings kept from earlier queries (12 bytes a document: a common word over 100,000
+# determinations is ~3 MB), least recently used dropped first.
+TERM_CACHE_BYTES = 128 * 1024 * 1024
+
+
+@dataclass
+class Version:
+    """Per searcher version: document facet codes, as (document, code) pairs per facet, and
+    what ranking needs (field lengths and averages), all indexed by document number."""
+
+    doc_count: int
+    live: np.ndarray  # bool per document number: not deleted
+    decision_date: np.ndarray  # int32 yyyymmdd per document number
+    added: np.ndarray  # int64 epoch milliseconds per document number
+    overturned: np.ndarray  # bool per document number
+    values: dict[str, list[str]] = field(default_factory=dict)  # facet -> code -> value
+    pair_docs: dict[str, np.ndarray] = field(default_factory=dict)
+    pair_codes: dict[str, np.ndarray] = field(default_factory=dict)
+    postings: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)  # facet -> value -> docs
+    lengths: dict[str, np.ndarray] = field(default_factory=dict)  # scorable field -> length per document
+    average_length: dict[str, float] = field(default_factory=dict)
+    has_pairs: bool = False  # built before PAIR_FIELDS existed: phrases walk positions instead
+    # Each document's determination (an ordinal) and the document that carries that
+    # determination's SHARED_FIELDS; in an index built before that, every document its own.
+    group: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    carrier: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    # Results of this searcher version: dropped with it when the index changes.
+    results: OrderedDict = field(default_factory=OrderedDict)
+
+    @property
+    def live_count(self) -> int:
+        return int(np.count_nonzero(self.live))
+
+
+def _joined(arrays: list[np.ndarray], dtype) -> np.ndarray:
+    return np.concatenate(arrays) if arrays else np.zeros(0, dtype=dtype)
+
+
+def build_version(searcher, store: SegmentStore) -> Version:
+    """The arrays of one searcher version, put together from each segment's kept arrays."""
+    reader = searcher.reader()
+    leaves = internals.leaves(reader)
+    facet_fields = [facet_field(name) for name in FACETS]
+    parts = [(store.segment(leaf, facet_fields), offset) for leaf, offset in leaves]
+    store.keep_only({internals.segment_id(leaf) for leaf, _ in leaves})
+    count = reader.doc_count_all()
+    live = np.zeros(count, dtype=bool)
+    live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
+
+    columns = {name: _joined([part.columns[name] for part, _ in parts], np.int64) for name in COLUMNS}
+    version = Version(count, live, columns["decision_date"], columns["added"], np.zeros(count, dtype=bool))
+    for name in FACETS:
+        fieldname = facet_field(name)
+        values = sorted({value for part, _ in parts for value in part.facets[fieldname]})
+        docs, codes, by_value = [], [], {}
+        for code, value in enumerate(values):
+            ids = _joined([part.facets[fieldname][value] + offset for part, offset in parts
+                           if value in part.facets[fieldname]], np.int64)
+            ids = ids[live[ids]]
+            docs.append(ids)
+            codes.append(np.full(len(ids), code, dtype=np.int32))
+            by_value[value] = ids
+        version.values[name] = values
+        version.pair_docs[name] = _joined(docs, np.int64)
+        version.pair_codes[name] = _joined(codes, np.int32)
+        version.postings[name] = by_value
+    if (over := version.postings["outcome"].get("overturned")) is not None:
+        version.overturned[over] = True
+    for name, fieldobj in searcher.schema.items():
+        if fieldobj.scorable:
+            version.lengths[name] = _joined([part.lengths[name] for part, _ in parts], np.float32)
+            version.average_length[name] = searcher.avg_field_length(name)
+    version.has_pairs = all(pairs in searcher.schema for pairs in PAIR_FIELDS.values())
+    starts = columns["starts"].copy()
+    starts[:1] = 1
+    version.group = np.cumsum(starts, dtype=np.int64) - 1
+    version.carrier = np.flatnonzero(starts)[version.group]
+    holders = max(1, int(np.count_nonzero(live & (starts == 1))))
+    for name in SHARED_FIELDS & version.lengths.keys():  # averaged over the documents that hold it
+        version.average_length[name] = float(reader.field_length(name)) / holders
+    return version
+
+
+@dataclass
+class Context:
+    """One searcher version and what it reads through: what every query step works on."""
+
+    searcher: object
+    version: Version
+    store: SegmentStore
+
+    @property
+    def reader(self):
+        return self.searcher.reader()
+
+    def postings(self, fieldname: str, text) -> Postings:
+        """(document numbers, weights) of a term, each segment's share read once and kept."""
+        btext = text if isinstance(text, bytes) else SCHEMA[fieldname].to_bytes(text)
+        return self.store.postings(self.reader, fieldname, btext)
+
+    def stored(self, docnum: int) -> dict:
+        """What a result shows of a document (the one stored value)."""
+        fields = self.searcher.stored_fields(int(docnum))
+        return fields.get("hit", fields)
+
+
+class _Reader:
+    """The process's searcher and its version's arrays, reopened only when the index changed."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.context: Context | None = None
+        self.target: Path | None = None
+        self.store = SegmentStore(TERM_CACHE_BYTES)
+
+    def get(self) -> Context:
+        with self.lock:
+            target = ensure_index()
+            held = self.context.searcher if self.context is not None else None
+            if held is not None and target == self.target and held.up_to_date():
+                return self.context
+            try:
+                if held is not None and target == self.target:
+                    # refresh() reuses the old searcher's segment readers: never close it here.
+                    searcher = held.refresh()
+                else:
+                    searcher = windex.open_dir(str(target)).searcher()
+                    if held is not None:  # the index was swapped by a rebuild
+                        held.close()
+            except Exception as error:  # a corrupt or vanished index folder
+                raise IndexMissing(
+                    f"the search index cannot be opened ({error}); run: python manage.py reindex"
+                ) from error
+            self.target = target
+            self.context = Context(searcher, build_version(searcher, self.store), self.store)
+            return self.context
+
+    def current(self) -> Context | None:
+        """The open context, if any, without checking for a newer index."""
+        return self.context
+
+
+_reader = _Reader()
+
+
+def current() -> Context:
+    """This process's searcher on the live index, refreshed if the index changed since."""
+    return _reader.get()
+
+
+def opened() -> Context | None:
+    return _reader.current()
+
+
+def reset() -> None:
+    """Forget the process's searcher (tests switch data folders; a benchmark times a worker's start)."""
+    global _reader
+    _reader = _Reader()
+
+
+def indexed_items() -> Iterator[IndexedItem]:
+    """Every live document of the index, as (key, version indexed, digest), for a check against the truth."""
+    reader = current().searcher.reader()
+    for docnum in reader.all_doc_ids():
+        fields = reader.stored_fields(docnum)["hit"]
+        yield IndexedItem(fields["key"], fields["added"], fields.get("digest", ""))
