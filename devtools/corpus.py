@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TypeVar
 
-from . import vocab
-from .parser import make_item
-from .record import OVERTURNED, UPHELD, Determination, Item
+from search import vocab
+from search.parser import make_item
+from search.record import OVERTURNED, UPHELD, Determination, Item
 
 T = TypeVar("T")
 

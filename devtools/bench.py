@@ -36,7 +36,7 @@ DEFAULT_WORKDIR = ROOT / "var" / "bench"
 DEFAULT_PDF_DIR = ROOT.parent / "shared" / "corpus" / "dwc-2016"
 PAGE = 20
 
-# -- the query mix: one place, read by the bench and by scripts/loadtest.py -------------------
+# -- the query mix: one place, read by the bench and by devtools/loadtest.py ------------------
 
 
 @dataclass(frozen=True)
@@ -276,7 +276,7 @@ def measure_case_page(*, repeat: int) -> dict[str, Any]:
     from django.db.models import Count
     from django.test import Client, override_settings
 
-    from .models import Determination
+    from search.models import Determination
 
     record = Determination.objects.annotate(count=Count("items")).order_by("-count", "pk").first()
     if record is None:
@@ -296,7 +296,7 @@ def measure_case_page(*, repeat: int) -> dict[str, Any]:
 
 
 def measure_whoosh(*, repeat: int) -> dict[str, Any]:
-    from . import index
+    from search import index
 
     index.open_index().searcher().close()  # the first open also pays for imports: not what a reopen costs
     started = time.perf_counter()
@@ -305,7 +305,7 @@ def measure_whoosh(*, repeat: int) -> dict[str, Any]:
     build = getattr(index, "_build_facet_arrays", None)  # private: timed directly while it has this name
     facet_arrays_ms = facet_arrays_kept_ms = None
     if build is not None:
-        from .segments import SegmentStore
+        from search.segments import SegmentStore
 
         store = SegmentStore(index.TERM_CACHE_BYTES)
         started = time.perf_counter()
@@ -439,7 +439,7 @@ def _filter_sql(filters: dict[str, list[str]], *, skip: str = "") -> tuple[str, 
 
 def fts5_search(db: sqlite3.Connection, query: BenchQuery, match: str) -> dict[str, Any]:
     """Equivalent work to index.search(): count all matches, facet counts over all of them, a page of 20."""
-    from .index import FACETS
+    from search.index import FACETS
 
     base = ""
     if match:
