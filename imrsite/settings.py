@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "search",
+    "devtools",  # generate_corpus, bench: development tools, imported by no other app
 ]
 
 MIDDLEWARE = [

@@ -13,7 +13,7 @@ import sys
 
 import pytest
 
-from search.bench import QUERY_MIX
+from devtools.bench import QUERY_MIX
 
 from .conftest import ROOT
 

@@ -12,8 +12,8 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from devtools.corpus import generate, render
 from search import vocab
-from search.corpus import generate, render
 from search.parser import parse
 from search.record import UPHELD, Determination, ParseError
 

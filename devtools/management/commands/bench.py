@@ -7,7 +7,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from search import bench
+from devtools import bench
 
 
 class Command(BaseCommand):

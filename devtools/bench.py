@@ -36,7 +36,7 @@ DEFAULT_WORKDIR = ROOT / "var" / "bench"
 DEFAULT_PDF_DIR = ROOT.parent / "shared" / "corpus" / "dwc-2016"
 PAGE = 20
 
-# -- the query mix: one place, read by the bench and by scripts/loadtest.py -------------------
+# -- the query mix: one place, read by the bench and by devtools/loadtest.py ------------------
 
 
 @dataclass(frozen=True)
@@ -276,7 +276,7 @@ def measure_case_page(*, repeat: int) -> dict[str, Any]:
     from django.db.models import Count
     from django.test import Client, override_settings
 
-    from .models import Determination
+    from search.models import Determination
 
     record = Determination.objects.annotate(count=Count("items")).order_by("-count", "pk").first()
     if record is None:
@@ -297,10 +297,10 @@ def measure_case_page(*, repeat: int) -> dict[str, Any]:
 
 def measure_whoosh(*, repeat: int) -> dict[str, Any]:
     # The engine's inner modules, not just its seam: a worker's start is timed step by step.
-    from . import engine
-    from .engine.folder import open_index
-    from .engine.searcher import TERM_CACHE_BYTES, build_version
-    from .engine.segments import SegmentStore
+    from search import engine
+    from search.engine.folder import open_index
+    from search.engine.searcher import TERM_CACHE_BYTES, build_version
+    from search.engine.segments import SegmentStore
 
     open_index().searcher().close()  # the first open also pays for imports: not what a reopen costs
     started = time.perf_counter()
@@ -438,7 +438,7 @@ def _filter_sql(filters: dict[str, list[str]], *, skip: str = "") -> tuple[str, 
 
 def fts5_search(db: sqlite3.Connection, query: BenchQuery, match: str) -> dict[str, Any]:
     """Equivalent work to engine.search(): count all matches, facet counts over all of them, a page of 20."""
-    from .engine import FACETS
+    from search.engine import FACETS
 
     base = ""
     if match:

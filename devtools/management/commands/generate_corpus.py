@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from search.corpus import generate
+from devtools.corpus import generate
 
 
 class Command(BaseCommand):

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """A bounded load test: the bench's query mix against a running site, optionally while an ingest runs.
 
-    scripts/loadtest.py --url http://127.0.0.1:8971 --clients 4 --seconds 120 --requests 20000 \
+    devtools/loadtest.py --url http://127.0.0.1:8971 --clients 4 --seconds 120 --requests 20000 \
         [--ingest DOCS_FOLDER --data-dir DATA_FOLDER]
 
 Loopback only, and it stops by itself: after --seconds or --requests, whichever comes
@@ -12,7 +12,7 @@ failure, a timeout or any status but 200. With --uncached every URL is unique (a
 ``date_to``), so the site's result cache never answers. Prints one JSON object: requests, errors,
 p50/p95/max latency overall, per query, and for the requests made while the ingest ran and after.
 
-Standard library only; the query mix is imported from search/bench.py (no Django needed).
+Standard library only; the query mix is imported from devtools/bench.py (no Django needed).
 """
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ from urllib.parse import urlencode, urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from search.bench import QUERY_MIX  # noqa: E402
+from devtools.bench import QUERY_MIX  # noqa: E402
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
