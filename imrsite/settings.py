@@ -89,6 +89,10 @@ DATABASES = {
         conn_max_age=envint("CONN_MAX_AGE", 60),
     )
 }
+if os.getenv("IMR_DATABASE_NAME"):
+    # The background indexer (search/background.py) reaches the database of the process that
+    # started it, a test's database included, with every other connection setting unchanged.
+    DATABASES["default"]["NAME"] = os.environ["IMR_DATABASE_NAME"]
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web read while an ingest writes; the timeout lets writers queue.
     DATABASES["default"]["OPTIONS"] = {
@@ -96,6 +100,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
     }
+    # A file, not memory, so the background indexer's own process can reach the test database.
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-imr.sqlite3")}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -1,7 +1,20 @@
-from django.contrib import admin
+"""The admin: edits reach search through the one writer, never from the web worker.
 
-from . import indexing
+Saving or deleting flags the change and starts the background indexer (search/background.py),
+which holds the writer lock and indexes it within seconds.
+"""
+from django.contrib import admin, messages
+
+from . import background
 from .models import Determination, DisputedItem
+
+INDEXING_NOTE = "Search will show this change within a few seconds: the background indexer is updating the index."
+
+
+def _changed(request, determination_ids: list[int], *, removed: list[str] = ()) -> None:
+    Determination.objects.filter(pk__in=determination_ids).update(indexed=False)
+    background.start_indexer(remove=removed)
+    messages.info(request, INDEXING_NOTE)
 
 
 class DisputedItemInline(admin.StackedInline):
@@ -17,22 +30,19 @@ class DeterminationAdmin(admin.ModelAdmin):
     date_hierarchy = "decision_date"
     inlines = [DisputedItemInline]
 
-    # The index follows the database explicitly (no signals): a deleted determination leaves it here.
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)  # the inline items are saved here
+        _changed(request, [form.instance.pk])
+
     def delete_model(self, request, obj):
         slug = obj.slug
         super().delete_model(request, obj)
-        indexing.remove([slug])
+        _changed(request, [], removed=[slug])
 
     def delete_queryset(self, request, queryset):
         slugs = list(queryset.values_list("slug", flat=True))
         super().delete_queryset(request, queryset)
-        for slug in slugs:
-            indexing.remove([slug])
-
-    def save_model(self, request, obj, form, change):
-        obj.indexed = False  # an edit in the admin is indexed by the next ingest or reindex
-        super().save_model(request, obj, form, change)
-        indexing.index_pending()
+        _changed(request, [], removed=slugs)
 
 
 @admin.register(DisputedItem)
@@ -40,3 +50,17 @@ class DisputedItemAdmin(admin.ModelAdmin):
     list_display = ("determination", "position", "request", "outcome", "drug", "category")
     list_filter = ("outcome", "category")
     search_fields = ("request", "drug", "brand", "determination__case_number")
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        _changed(request, [obj.determination_id])
+
+    def delete_model(self, request, obj):
+        determination = obj.determination_id
+        super().delete_model(request, obj)
+        _changed(request, [determination])
+
+    def delete_queryset(self, request, queryset):
+        determinations = list(queryset.values_list("determination_id", flat=True).distinct())
+        super().delete_queryset(request, queryset)
+        _changed(request, determinations)

@@ -21,7 +21,7 @@ class Command(BaseCommand):
             self.stdout.write("index and database agree")
             return
         for label, keys in (("missing from the index", check.missing), ("in the index but not stored", check.extra),
-                            ("indexed from an older version", check.stale), ("indexed more than once", check.duplicates)):
+                            ("indexed with other content than the database holds", check.stale), ("indexed more than once", check.duplicates)):
             if keys:
                 more = f" (and {len(keys) - SHOWN} more)" if len(keys) > SHOWN else ""
                 self.stdout.write(f"{len(keys)} item(s) {label}: {', '.join(keys[:SHOWN])}{more}")
