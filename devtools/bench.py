@@ -633,15 +633,15 @@ def _case_page_line(page: dict[str, Any]) -> str:
 def table(report: dict[str, Any]) -> str:
     """The report for a person: one line per query, Whoosh beside FTS5."""
     lines = [
-        f"{report['documents']} determinations, {report['items']} items; ingest {report['ingest_docs_per_s']} docs/s"
+        (f"{report['documents']} determinations, {report['items']} items; ingest {report['ingest_docs_per_s']} docs/s"
         f"{' (reused)' if report['ingest_reused'] else ''}; index {report['index_mb']} MB; peak RSS ingest "
-        f"{report['ingest_peak_rss_mb']} MB, web {report['web_peak_rss_mb']} MB",
-        f"open searcher {report['open_searcher_ms']} ms; reopen + facet arrays + first page {report['reopen_ms']} ms; "
-        f"FTS5 build {report['fts5_build_s']} s ({report['fts5_mb']} MB)",
+        f"{report['ingest_peak_rss_mb']} MB, web {report['web_peak_rss_mb']} MB"),
+        (f"open searcher {report['open_searcher_ms']} ms; reopen + facet arrays + first page {report['reopen_ms']} ms; "
+        f"FTS5 build {report['fts5_build_s']} s ({report['fts5_mb']} MB)"),
         _case_page_line(report.get("case_page") or {}),
         "",
-        f"{'query':<12} {'hits':>8} {'Whoosh p50':>11} {'p95':>9} {'cached':>7} {'FTS5 p50':>10} {'p95':>9} "
-        f"{'ratio':>6}",
+        (f"{'query':<12} {'hits':>8} {'Whoosh p50':>11} {'p95':>9} {'cached':>7} {'FTS5 p50':>10} {'p95':>9} "
+        f"{'ratio':>6}"),
     ]
     for name, ours in report["queries"].items():
         theirs = report["fts5"][name]

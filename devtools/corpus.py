@@ -456,8 +456,8 @@ _MEDICATIONS: tuple[tuple[float, str, str, tuple[str, ...], tuple[int, ...], str
 )
 _COMPOUNDS = (
     "Flurbiprofen 20%/Lidocaine 5% cream", "Flurbiprofen 20%, Baclofen 5%, Lidocaine 4% cream",
-    "Compound cream: Ketoprofen 10%, Gabapentin 6%, Lidocaine 5%", "Gabapentin 10%, Amitriptyline 5%, "
-    "Bupivacaine 5% in cream base", "Compounded topical cream: Cyclobenzaprine 2%, Flurbiprofen 25%",
+    "Compound cream: Ketoprofen 10%, Gabapentin 6%, Lidocaine 5%", ("Gabapentin 10%, Amitriptyline 5%, "
+    "Bupivacaine 5% in cream base"), "Compounded topical cream: Cyclobenzaprine 2%, Flurbiprofen 25%",
     "Capsaicin 0.025%, Menthol 2%, Camphor 2% cream", "Tramadol 8%, Gabapentin 10%, Menthol 2% cream",
 )
 _SCHEDULES = ("1 tab PO BID", "1 tablet by mouth twice daily", "1 PO TID PRN", "every 8 hours as needed",
@@ -845,10 +845,10 @@ _OPENINGS_ODG = (
     "According to ODG, {says}.",
     "The Official Disability Guidelines indicate that {says}.",
     "The MTUS is silent regarding {topic}. The Official Disability Guidelines state that {says}.",
-    "CA MTUS does not address {topic}; therefore, the Official Disability Guidelines were consulted, which "
-    "state that {says}.",
-    "The California MTUS/ACOEM Guidelines do not address this request. Per the Official Disability "
-    "Guidelines, {says}.",
+    ("CA MTUS does not address {topic}; therefore, the Official Disability Guidelines were consulted, which "
+    "state that {says}."),
+    ("The California MTUS/ACOEM Guidelines do not address this request. Per the Official Disability "
+    "Guidelines, {says}."),
     "ODG states that {says}.",
 )
 _OPENINGS_ANY = (
@@ -877,14 +877,14 @@ _FINDINGS_FAVOR = (
     "Here, {finding}.", "In the case of this injured worker, {finding}.",
 )
 _REINFORCE_AGAINST = (
-    "There are no exceptional factors noted within the documentation which would demonstrate medical necessity "
-    "for the requested treatment outside of the recommended guidelines.",
+    ("There are no exceptional factors noted within the documentation which would demonstrate medical necessity "
+    "for the requested treatment outside of the recommended guidelines."),
     "Medical necessity of the requested {noun} has not been established.",
     "Guideline criteria have not been met.",
     "There is no compelling rationale to support deviation from the guidelines.",
     "The request is not supported by the evidence based guidelines.",
-    "There is a lack of evidence based rationale provided by the physician as to the medical necessity for "
-    "this request.",
+    ("There is a lack of evidence based rationale provided by the physician as to the medical necessity for "
+    "this request."),
 )
 _REINFORCE_FAVOR = (
     "Guideline criteria have been met.", "Medical necessity has been established.",
@@ -983,11 +983,11 @@ def _odg_citation(rng: random.Random, topic: _Topic, case: _Case) -> str:
         (10, f"Official Disability Guidelines (ODG) {chapter} (updated {updated}), {subject}"),
         (10, f"ODG {chapter}, {subject}"),
         (8, f"Official Disability Guidelines (ODG), {chapter}"),
-        (6, f"Official Disability Guidelines Treatment Integrated/Disability Duration Guidelines {chapter} "
-            f"(Acute & Chronic)"),
+        (6, (f"Official Disability Guidelines Treatment Integrated/Disability Duration Guidelines {chapter} "
+            f"(Acute & Chronic)")),
         (5, f"Official Disability Guidelines, {chapter} Chapter"),
-        (3, f"Official Disability Guidelines (ODG) {chapter}, {subject} and Other Medical Treatment Guidelines "
-            f"ACOEM {case.region.part.title()} Disorders, Diagnostic Testing"),
+        (3, (f"Official Disability Guidelines (ODG) {chapter}, {subject} and Other Medical Treatment Guidelines "
+            f"ACOEM {case.region.part.title()} Disorders, Diagnostic Testing")),
     ))
 
 
@@ -1103,17 +1103,17 @@ def _summary(rng: random.Random, case: _Case) -> str:
         (24, f"The injured worker is {article} {aged} {sex_word} who sustained an industrial injury on {doi}."),
         (10, f"The injured worker is a(n) {age}-year-old {sex_word}, who sustained an industrial injury on {doi}."),
         (10, f"The patient is {article} {aged} {sex_word} with a date of injury of {doi}."),
-        (10, f"This case involves a now {age}-year-old {sex_word} with a history of an occupational claim from "
-             f"{doi}."),
+        (10, (f"This case involves a now {age}-year-old {sex_word} with a history of an occupational claim from "
+             f"{doi}.")),
         (8, f"This is {article} {aged} {sex_word} with a date of injury on {doi}."),
-        (7, f"The claimant is {article} {aged} {sex_word} {occupation} who was injured on {doi} when {p.he} "
-            f"{rng.choice(_MECHANISM_VERBS)}."),
-        (7, f"The applicant is {article} {aged} {sex_word} who has filed a claim for chronic {complaint} "
-            f"reportedly associated with an industrial injury of {doi}."),
+        (7, (f"The claimant is {article} {aged} {sex_word} {occupation} who was injured on {doi} when {p.he} "
+            f"{rng.choice(_MECHANISM_VERBS)}.")),
+        (7, (f"The applicant is {article} {aged} {sex_word} who has filed a claim for chronic {complaint} "
+            f"reportedly associated with an industrial injury of {doi}.")),
         (6, f"This {aged} {sex_word} sustained an industrial injury on {doi} while working as a {occupation}."),
         (6, f"According to the records, this {aged} {sex_word} reported an industrial injury on {doi}."),
-        (5, f"The injured worker is {article} {aged} {sex_word} with a date of injury of {doi}, who "
-            f"reported {complaint} after {rng.choice(_MECHANISMS)}."),
+        (5, (f"The injured worker is {article} {aged} {sex_word} with a date of injury of {doi}, who "
+            f"reported {complaint} after {rng.choice(_MECHANISMS)}.")),
     ))
     sentences = [opening]
     if rng.random() < 0.4 and " when " not in opening and " after " not in opening:
@@ -1123,8 +1123,8 @@ def _summary(rng: random.Random, case: _Case) -> str:
         f"The injured worker was diagnosed as having {_join_words(diagnoses)}.",
         f"The current diagnosis is documented as {diagnoses[0]}.",
         f"The diagnoses have included {_join_words(diagnoses)}.",
-        f"A review of the medical records indicates that the injured worker is undergoing treatment for "
-        f"{_join_words(diagnoses)}.",
+        (f"A review of the medical records indicates that the injured worker is undergoing treatment for "
+        f"{_join_words(diagnoses)}."),
         f"{_cap(p.he)} has been diagnosed with {_join_words(diagnoses)}.",
     )))
     treatments = rng.sample(_TREATMENTS, k=rng.randint(2, 5))
@@ -1144,8 +1144,8 @@ def _summary(rng: random.Random, case: _Case) -> str:
             f"According to the progress report dated {when}, {p.he} presented with continued {complaint}.",
             f"Medical records dated {when} indicate pain rated at {pain} out of 10.",
             f"During the assessment on {when}, the patient complained of {complaint}.",
-            f"The progress note dated {when} documents {complaint} that {p.he} rates {pain}/10 without "
-            f"medications and {max(pain - 3, 1)}/10 with medications.",
+            (f"The progress note dated {when} documents {complaint} that {p.he} rates {pain}/10 without "
+            f"medications and {max(pain - 3, 1)}/10 with medications."),
         )))
         sentences.append(rng.choice((
             f"Examination revealed {finding}.",

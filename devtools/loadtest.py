@@ -34,7 +34,7 @@ from urllib.parse import urlencode, urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from devtools.bench import QUERY_MIX  # noqa: E402
+from devtools.bench import QUERY_MIX
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 

@@ -12,8 +12,8 @@ from datetime import datetime, timedelta
 from django.http import QueryDict
 
 from search import engine
-from search.forms import SearchForm, error_text
 from search.engine import Hit, IndexMissing, PageOutOfRange, QueryError, SearchResult
+from search.forms import SearchForm, error_text
 from search.models import Determination
 
 from .models import SavedQuery

@@ -10,8 +10,8 @@ from __future__ import annotations
 from django.http import QueryDict
 from django.urls import reverse
 
-from search.forms import SearchForm, error_text
 from search.engine import FACETS, SORTS, SearchParams
+from search.forms import SearchForm, error_text
 
 MAX_QUERY_STRING = 4000
 SEARCH_FIELDS = ("q", "date_from", "date_to", "sort")

@@ -14,8 +14,8 @@ from django.http import QueryDict
 from django.urls import reverse
 
 from . import engine
-from .forms import SearchForm
 from .engine import Hit, IndexMissing, PageOutOfRange, QueryError, SearchParams
+from .forms import SearchForm
 from .models import Determination, DisputedItem
 
 SIMILAR_COUNT = 5

@@ -107,24 +107,24 @@ def save_record(*, record: Record, source_name: str, original: str, text: str, s
     A document with a stored case number replaces that determination (its items too).
     """
     slug = record.case_number or f"doc-{sha256[:12]}"
-    fields = dict(
-        case_number=record.case_number,
-        date_assigned=record.date_assigned,
-        decision_date=record.decision_date,
-        injury_date=record.injury_date,
-        ur_denial_date=record.ur_denial_date,
-        reviewer_states=record.reviewer_states,
-        reviewer_specialties=record.reviewer_specialties,
-        reviewer_subspecialties=record.reviewer_subspecialties,
-        patient_age=record.patient_age,
-        patient_sex=record.patient_sex or "",
-        summary=record.summary,
-        source_name=source_name,
-        original=original,
-        text=text,
-        sha256=sha256,
-        indexed=False,
-    )
+    fields = {
+        "case_number": record.case_number,
+        "date_assigned": record.date_assigned,
+        "decision_date": record.decision_date,
+        "injury_date": record.injury_date,
+        "ur_denial_date": record.ur_denial_date,
+        "reviewer_states": record.reviewer_states,
+        "reviewer_specialties": record.reviewer_specialties,
+        "reviewer_subspecialties": record.reviewer_subspecialties,
+        "patient_age": record.patient_age,
+        "patient_sex": record.patient_sex or "",
+        "summary": record.summary,
+        "source_name": source_name,
+        "original": original,
+        "text": text,
+        "sha256": sha256,
+        "indexed": False,
+    }
     with transaction.atomic():
         existing = Determination.objects.select_for_update().filter(slug=slug).first()
         if existing is None:

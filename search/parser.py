@@ -225,14 +225,14 @@ def _parse_header(head: str, record: Determination) -> None:
 
 # -- reviewer ----------------------------------------------------------------------
 
-_STATES_LINE = re.compile(r"State\(s\) of Licensure:(.*?)(?=Certification\(s\)/Specialty:|$)", re.S)
-_SPECIALTY_LINE = re.compile(r"Certification\(s\)/Specialty:(.*?)(?=State\(s\) of Licensure:|$)", re.S)
-_SUBSPECIALTY_LINE = re.compile(r"Sub-?specialt(?:y|ies)(?:\(s\))?:(.*?)(?=State\(s\)|Certification|$)", re.S)
+_STATES_LINE = re.compile(r"State\(s\) of Licensure:(.*?)(?=Certification\(s\)/Specialty:|$)", re.DOTALL)
+_SPECIALTY_LINE = re.compile(r"Certification\(s\)/Specialty:(.*?)(?=State\(s\) of Licensure:|$)", re.DOTALL)
+_SUBSPECIALTY_LINE = re.compile(r"Sub-?specialt(?:y|ies)(?:\(s\))?:(.*?)(?=State\(s\)|Certification|$)", re.DOTALL)
 _PROSE_CREDENTIALS = re.compile(
     r"expert\s+reviewer\s+is\s+(?:Board\s+Certified|certified|Board\s+Eligible)\s+in\s+(?P<specialties>.+?)"
     r"(?:,?\s+(?:and\s+)?has\s+a\s+subspecialty\s+in\s+(?P<subspecialties>.+?))?"
     r",?\s+and\s+is\s+licensed\s+to\s+practice\s+in\s+(?P<states>.+?)\.(?:\s|$)",
-    re.IGNORECASE | re.S,
+    re.IGNORECASE | re.DOTALL,
 )
 
 

@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils.http import content_disposition_header
 
 from . import casepage, engine
-from .forms import SearchForm, error_text
 from .engine import FACETS, IndexMissing, PageOutOfRange, QueryError, SearchResult
+from .forms import SearchForm, error_text
 from .models import Determination
 
 

@@ -7,7 +7,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 
-from .schema import FACETS, PAIR_FIELDS, SHARED_FIELDS, facet_field
+from .schema import PAIR_FIELDS, SHARED_FIELDS, facet_field
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ Scores are BM25F, as Whoosh's matchers would sum them.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from itertools import pairwise
 
 import numpy as np
 from whoosh import query as wq
@@ -124,7 +125,7 @@ class PairPhrase(Terms):
 
     def __init__(self, ctx: Context, phrase: wq.Phrase):
         words = list(phrase.words)
-        pairs = [f"{a} {b}".encode() for a, b in zip(words, words[1:])]
+        pairs = [f"{a} {b}".encode() for a, b in pairwise(words)]
         super().__init__(ctx, PAIR_FIELDS[phrase.fieldname], pairs, every=True)
         self.text_field, self.words = phrase.fieldname, words
         self.long_phrase = len(words) > 2
@@ -208,7 +209,7 @@ class Walked(Step):
 def _leaf_field(query: wq.Query) -> str | None:
     try:
         return query.field()
-    except Exception:  # a query over several fields has none
+    except (AttributeError, ValueError):  # a query over several fields has none
         return None
 
 

@@ -34,6 +34,15 @@ def filter_mask(version: Version, name: str, chosen: list[str]) -> np.ndarray:
     return mask
 
 
+def _tally(version: Version, name: str, within: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per value of one facet: its documents inside ``within``, and how many of those were overturned."""
+    docs, codes = version.pair_docs[name], version.pair_codes[name]
+    size = len(version.values[name])
+    inside = within[docs]
+    return (np.bincount(codes[inside], minlength=size),
+            np.bincount(codes[inside & version.overturned[docs]], minlength=size))
+
+
 def count_facets(version: Version, base: np.ndarray, masks: dict[str, np.ndarray],
                  params: SearchParams) -> dict[str, list[FacetValue]]:
     """Each facet's values over ``base`` narrowed by every other facet's chosen values (so a
@@ -46,16 +55,8 @@ def count_facets(version: Version, base: np.ndarray, masks: dict[str, np.ndarray
             if other not in (name, "outcome"):
                 rate_scope = rate_scope & mask
         scope = rate_scope & masks["outcome"] if "outcome" in masks and name != "outcome" else rate_scope
-        docs, codes = version.pair_docs[name], version.pair_codes[name]
-        size = len(version.values[name])
-
-        def tally(within: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-            inside = within[docs]
-            return (np.bincount(codes[inside], minlength=size),
-                    np.bincount(codes[inside & version.overturned[docs]], minlength=size))
-
-        counts, over = tally(scope)
-        rate_counts, rate_over = (counts, over) if scope is rate_scope else tally(rate_scope)
+        counts, over = _tally(version, name, scope)
+        rate_counts, rate_over = (counts, over) if scope is rate_scope else _tally(version, name, rate_scope)
         chosen = {facet_key(name, v) for v in params.filters.get(name, [])}
         values = [
             FacetValue(display(name, value), int(counts[code]), int(over[code]), value in chosen,

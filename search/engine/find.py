@@ -9,7 +9,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import numpy as np
 from whoosh import query as wq
@@ -91,7 +91,7 @@ def _hit(ctx: Context, docnum: int, words: set[str], score: float | None) -> Hit
         brand=fields["brand"],
         category=fields["category"],
         decision_date=_date_from_num(fields["decision_date"]),
-        added=datetime.fromtimestamp(fields["added"] / 1000, tz=timezone.utc) if fields["added"] else None,
+        added=datetime.fromtimestamp(fields["added"] / 1000, tz=UTC) if fields["added"] else None,
         states=fields["states"],
         specialties=fields["specialties"],
         snippets=snippets(fields["rationale"], words),

@@ -26,7 +26,7 @@ def query_terms(query: wq.Query | None, reader) -> dict[str, set[str]]:
     for leaf in query.leaves() if query.children() else [query]:
         try:
             pairs = list(leaf.expanded_terms(reader))
-        except Exception:  # a leaf that cannot expand (spans): its words as written
+        except (AttributeError, NotImplementedError):  # a leaf that cannot expand: its words as written
             pairs = list(leaf.iter_all_terms())
         for fieldname, text in pairs:
             if fieldname not in SCHEMA:

@@ -38,8 +38,8 @@ def summary_lines(result: dict) -> list[str]:
     if "error" in result:
         return [f"{result['source']}: REFUSED: {result['error']}"]
     lines = [
-        f"{result['source']}: {result['case_number'] or '(no case number)'}, decided {result['decision_date'] or '?'},"
-        f" injured {result['injury_date'] or '?'}",
+        (f"{result['source']}: {result['case_number'] or '(no case number)'}, decided {result['decision_date'] or '?'},"
+        f" injured {result['injury_date'] or '?'}"),
         f"  reviewer: {', '.join(result['reviewer_specialties']) or '?'} ({', '.join(result['reviewer_states']) or '?'})",
         f"  patient: {result['patient_age'] or '?'}, {result['patient_sex'] or '?'}",
     ]
