@@ -77,8 +77,8 @@ QUERIES = st.one_of(
 
 
 @pytest.fixture
-def seeded(data_dir):
-    ingest_paths([SEEDS])
+def seeded(ingested):
+    ingested(SEEDS)
 
 
 # The fixtures run once for all the examples: the index is only read.

@@ -14,9 +14,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def corpus(data_dir, db):
-    ingest_paths([SEEDS])
-    ingest_paths([DWC])  # a second run: the index has several segments
+def corpus(ingested, db):
+    ingested.runs([SEEDS], [DWC])  # a second run: the index has several segments
 
 
 def searcher():

@@ -20,8 +20,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def seeds(data_dir, db):
-    ingest_seeds()
+def seeds(ingested, db):
+    ingest_seeds(ingested)
 
 
 VALIUM = "q=&drug=diazepam"  # the drug facet holds generic names: Valium is diazepam

@@ -11,15 +11,14 @@ from django.urls import reverse
 
 from search import index
 from search.index import SearchParams
-from search.ingest import ingest_paths
 from search.models import DisputedItem
 
 from .conftest import DWC, SEEDS
 
 
 @pytest.fixture
-def corpus(data_dir, db):
-    ingest_paths([SEEDS, DWC])
+def corpus(ingested, db):
+    ingested(SEEDS, DWC)
 
 
 pytestmark = pytest.mark.django_db
