@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from .snapshots import Corpora, Ingested
+
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "corpus"
 SEEDS = SHARED / "seeds"
@@ -33,6 +35,19 @@ def data_dir(tmp_path, settings):
     engine.reset()
     yield tmp_path
     engine.reset()
+
+
+@pytest.fixture(scope="session")
+def corpora(tmp_path_factory) -> Corpora:
+    return Corpora(tmp_path_factory.mktemp("corpora"))
+
+
+@pytest.fixture
+def ingested(corpora, data_dir) -> Ingested:
+    """The real documents as ``ingest_paths`` stores and indexes them, ingested once per session
+    and copied into this test's data folder after that (tests/snapshots.py says how and why).
+    Call it before storing anything else; the test must have database access."""
+    return Ingested(corpora)
 
 
 # Named people (healthchecks style), so privacy tests read like sentences.

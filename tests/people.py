@@ -17,6 +17,7 @@ from saved.models import SavedQuery
 from search.ingest import ingest_paths
 
 from .conftest import SEEDS, seed_text
+from .snapshots import Ingested
 
 PASSWORD = "correct horse battery staple"
 # Seed 001 has two items: "Valium 10mg #90" and "Norco 10.325mg #90".
@@ -33,8 +34,9 @@ def signed_in(user) -> Client:
     return client
 
 
-def ingest_seeds() -> None:
-    ingest_paths([SEEDS])
+def ingest_seeds(ingested: Ingested) -> None:
+    """The seed determinations (a copy of a session's first ingest of them: tests/snapshots.py)."""
+    ingested(SEEDS)
     time.sleep(0.002)  # "new" is compared in whole milliseconds: keep the seeds strictly older
 
 

@@ -21,8 +21,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def seeds(data_dir, db):
-    ingest_seeds()
+def seeds(ingested, db):
+    ingest_seeds(ingested)
 
 
 VALIUM = "drug=diazepam"

@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from search.ingest import ingest_paths
 from search.models import Determination
 
 from .conftest import DWC, SEEDS
@@ -24,8 +23,8 @@ CASE = "CM16-0213037"
 
 
 @pytest.fixture
-def corpus(live_server, transactional_db, data_dir):
-    ingest_paths([SEEDS, DWC])
+def corpus(live_server, transactional_db, ingested):
+    ingested(SEEDS, DWC)
     return live_server.url
 
 

@@ -20,8 +20,8 @@ CASE = "CM16-0213037"  # two imaging items, decided Dec. 9, 2016
 
 
 @pytest.fixture
-def corpus(data_dir):
-    ingest_paths([SEEDS, DWC])
+def corpus(ingested):
+    ingested(SEEDS, DWC)
 
 
 def page_html(client, slug: str, **params) -> str:

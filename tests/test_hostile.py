@@ -23,7 +23,7 @@ def hostile(data_dir, tmp_path):
     text = text.replace("According to ODG, chronic pain", f"According to ODG {SCRIPT} {QUOTES}, chronic pain", 1)
     text = text.replace("State(s) of Licensure: New York", f"State(s) of Licensure: New York, {SCRIPT}")
     text = text.replace("Certification(s)/Specialty: Anesthesiology",
-                        f"Certification(s)/Specialty: Anesthesiology, <img src=x onerror=alert(1)>")
+                        "Certification(s)/Specialty: Anesthesiology, <img src=x onerror=alert(1)>")
     path = tmp_path / "hostile.txt"
     path.write_text(text)
     report = ingest_paths([path])
@@ -77,8 +77,8 @@ QUERIES = st.one_of(
 
 
 @pytest.fixture
-def seeded(data_dir):
-    ingest_paths([SEEDS])
+def seeded(ingested):
+    ingested(SEEDS)
 
 
 # The fixtures run once for all the examples: the index is only read.

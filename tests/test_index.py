@@ -6,8 +6,7 @@ from whoosh import index as windex
 from whoosh.fields import ID, KEYWORD, Schema
 
 from search import engine, indexing
-from search.engine import config, folder
-from search.engine import SearchParams
+from search.engine import SearchParams, config, folder
 from search.ingest import ingest_paths
 from search.models import Determination, DisputedItem
 

@@ -102,7 +102,7 @@ def test_prose_credentials_give_specialty_subspecialty_and_states():
         "Pain Medicine and is licensed to practice in California,Texas and New York.\n"
     )
     text = re.sub(r"The Expert Reviewer has the following credentials:.*?Certification\(s\)/Specialty: Anesthesiology",
-                  prose, text, flags=re.S)
+                  prose, text, flags=re.DOTALL)
     record = parse(text)
     assert record.reviewer_specialties == ["Physical Medicine and Rehabilitation"]
     assert record.reviewer_subspecialties == ["Pain Management"] or record.reviewer_subspecialties == ["Pain Medicine"]
@@ -112,7 +112,7 @@ def test_prose_credentials_give_specialty_subspecialty_and_states():
 def test_prose_credentials_without_a_subspecialty():
     prose = "The expert reviewer is Board Certified in Family Practice and is licensed to practice in Oregon.\n"
     text = re.sub(r"The Expert Reviewer has the following credentials:.*?Anesthesiology", prose, seed_text(MORPHINE),
-                  flags=re.S)
+                  flags=re.DOTALL)
     record = parse(text)
     assert record.reviewer_specialties == ["Family Practice"]
     assert record.reviewer_states == ["Oregon"]

@@ -5,11 +5,10 @@ import pytest
 from whoosh import query as wq
 
 from search import engine, indexing
-from search.engine import find, folder, schema
-from search.engine.similar import SIMILAR_TERMS
+from search.engine import SearchParams, find, folder, schema
 from search.engine import searcher as engine_searcher
 from search.engine import whoosh_internals as internals
-from search.engine import SearchParams
+from search.engine.similar import SIMILAR_TERMS
 from search.ingest import ingest_paths
 
 from .conftest import DWC, SEEDS, seed_text
@@ -18,9 +17,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def corpus(data_dir, db):
-    ingest_paths([SEEDS])
-    ingest_paths([DWC])  # a second run: the index has several segments
+def corpus(ingested, db):
+    ingested.runs([SEEDS], [DWC])  # a second run: the index has several segments
 
 
 def searcher():

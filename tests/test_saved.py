@@ -20,8 +20,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def seeds(data_dir, db):
-    ingest_seeds()
+def seeds(ingested, db):
+    ingest_seeds(ingested)
 
 
 VALIUM = "q=&drug=diazepam"  # the drug facet holds generic names: Valium is diazepam
@@ -123,7 +123,7 @@ def test_the_results_page_offers_the_save_form_to_signed_in_users_only(alice, se
     signed_out = Client().get(path).content.decode()
     assert 'action="/saved/"' not in signed_out
     page = signed_in(alice).get(path).content.decode()
-    form = re.search(r'<form[^>]*action="/saved/".*?</form>', page, re.S).group(0)
+    form = re.search(r'<form[^>]*action="/saved/".*?</form>', page, re.DOTALL).group(0)
     assert 'name="csrfmiddlewaretoken"' in form
     assert 'name="query" value="q=valium&amp;outcome=Upheld"' in form  # the page number is not saved
 
@@ -154,8 +154,8 @@ def test_a_saved_search_needs_a_name(alice, seeds):
 
 def new_count_on_list(client, saved) -> str:
     page = client.get(url("list")).content.decode()
-    item = re.search(rf'id="saved-{saved.pk}".*?</li>', page, re.S).group(0)
-    return re.sub(r"\s+", " ", re.search(r'class="[^"]*saved-new-count[^"]*"[^>]*>(.*?)<', item, re.S).group(1)).strip()
+    item = re.search(rf'id="saved-{saved.pk}".*?</li>', page, re.DOTALL).group(0)
+    return re.sub(r"\s+", " ", re.search(r'class="[^"]*saved-new-count[^"]*"[^>]*>(.*?)<', item, re.DOTALL).group(1)).strip()
 
 
 def test_the_list_counts_the_items_stored_since_it_was_saved(alice, alices_search, tmp_path):

@@ -8,8 +8,6 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.db import connections
 
-from search.ingest import ingest_paths
-
 from .conftest import SEEDS
 from .people import PASSWORD, ingest_new_copy
 
@@ -27,10 +25,10 @@ def screenshots(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def site(live_server, transactional_db, data_dir) -> str:
+def site(live_server, transactional_db, ingested) -> str:
     """alice and the seed determinations, stored before the browser starts (see new_determination)."""
     get_user_model().objects.create_user("alice", "alice@example.org", PASSWORD)
-    ingest_paths([SEEDS])
+    ingested(SEEDS)
     return live_server.url
 
 

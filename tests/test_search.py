@@ -10,17 +10,15 @@ import pytest
 from django.urls import reverse
 
 from search import engine
-from search.engine import find, schema
-from search.engine import SearchParams
-from search.ingest import ingest_paths
+from search.engine import SearchParams, find, schema
 from search.models import DisputedItem
 
 from .conftest import DWC, SEEDS
 
 
 @pytest.fixture
-def corpus(data_dir, db):
-    ingest_paths([SEEDS, DWC])
+def corpus(ingested, db):
+    ingested(SEEDS, DWC)
 
 
 pytestmark = pytest.mark.django_db
