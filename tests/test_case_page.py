@@ -132,10 +132,10 @@ def test_the_copy_citation_names_the_case_the_date_the_item_and_the_outcome(corp
     citations = [html.unescape(value) for value in re.findall(r'value="([^"]*)" data-citation', body)]
     assert citations == [
         "IMR Final Determination CM16-0213037 (Dec. 9, 2016)",
-        "IMR Final Determination CM16-0213037 (Dec. 9, 2016), item 1: MRI of the right shoulder without contrast"
-        " — Upheld",
-        "IMR Final Determination CM16-0213037 (Dec. 9, 2016), item 2: MRI of the cervical spine without contrast"
-        " — Upheld",
+        ("IMR Final Determination CM16-0213037 (Dec. 9, 2016), item 1: MRI of the right shoulder without contrast"
+        " — Upheld"),
+        ("IMR Final Determination CM16-0213037 (Dec. 9, 2016), item 2: MRI of the cervical spine without contrast"
+        " — Upheld"),
     ]
     # Without script the same text is there to select and copy.
     assert body.count("<noscript>") == 3

@@ -78,8 +78,8 @@ def test_kill_9_at_random_moments_then_a_rerun_leaves_database_and_index_consist
 def test_two_ingests_at_once_do_not_corrupt_anything(data):
     first = manage(data, "ingest", str(DWC), str(SEEDS))
     second = manage(data, "ingest", str(SEEDS), str(DWC))
-    out1, err1 = first.communicate(timeout=300)
-    out2, err2 = second.communicate(timeout=300)
+    _, err1 = first.communicate(timeout=300)
+    _, err2 = second.communicate(timeout=300)
     assert first.returncode == 0 and second.returncode == 0, err1 + err2
     assert "waiting" in err1 + err2  # one waited for the other, and said so
     assert stored_items(data) == (EXPECTED_ITEMS, 0)
@@ -89,7 +89,7 @@ def test_two_ingests_at_once_do_not_corrupt_anything(data):
 def hold_writer_lock(data: Path):
     """The lock exactly as another ingest holds it: an flock on the data folder's writer.lock."""
     data.mkdir(parents=True, exist_ok=True)
-    handle = open(data / "writer.lock", "a+")
+    handle = open(data / "writer.lock", "a+")  # noqa: SIM115 -- returned open: the caller releases the lock by closing it
     fcntl.flock(handle, fcntl.LOCK_EX)
     handle.write("pid 1 since the test began")
     handle.flush()
@@ -110,7 +110,7 @@ def test_an_ingest_waits_for_the_writer_lock_then_runs(data):
     time.sleep(5)  # long enough for an ingest of five seeds that did not wait
     assert waiting.poll() is None and stored_items(data) == (0, 0)
     handle.close()  # releases the flock
-    out, err = waiting.communicate(timeout=300)
+    _, err = waiting.communicate(timeout=300)
     assert waiting.returncode == 0, err
     assert "waiting for it to finish" in err
     assert stored_items(data) == (SEED_ITEMS, 0)

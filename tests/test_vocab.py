@@ -648,34 +648,34 @@ def test_guideline_sources_are_the_fixed_four():
 
 
 @pytest.mark.parametrize("text, expected", [
-    ("Decision based on MTUS Chronic Pain Treatment Guidelines Opioids Page(s): 91-97. "
-     "Decision based on Non-MTUS Citation Official Disability Guidelines (ODG) Opioids.",
+    (("Decision based on MTUS Chronic Pain Treatment Guidelines Opioids Page(s): 91-97. "
+     "Decision based on Non-MTUS Citation Official Disability Guidelines (ODG) Opioids."),
      ["MTUS", "ODG"]),
-    ("The Expert Reviewer based their decision on recommendation(s) outside of the MTUS "
+    (("The Expert Reviewer based their decision on recommendation(s) outside of the MTUS "
      "Guidelines. Decision based on Non-MTUS Citation Sildenafil: Drug information, "
-     "accessed from UpToDate.com on 12/17/2016.", ["other"]),
-    ("The Expert Reviewer based their decision on recommendation(s) outside  of the MTUS "
+     "accessed from UpToDate.com on 12/17/2016."), ["other"]),
+    (("The Expert Reviewer based their decision on recommendation(s) outside  of the MTUS "
      "Guidelines. Decision based on Non-MTUS Citation Official Disability Guidelines  (ODG) "
      "Hips and Pelvis (Acute and Chronic), MRI (magnetic resonance imaging) and Other  "
-     "Medical Treatment Guidelines ACOEM Hip and Groin Disorders, Diagnostic Testing, MRI.",
+     "Medical Treatment Guidelines ACOEM Hip and Groin Disorders, Diagnostic Testing, MRI."),
      ["ACOEM", "ODG"]),
     ("Decision based on MTUS Low Back Complaints 2004, Section(s):  Special Studies.",
      ["MTUS"]),
     ("The Expert Reviewer did not cite any medical evidence for its decision.", []),
-    ("The Expert Reviewer based their decision on recommendation(s) outside of the MTUS "
-     "Guidelines.", []),
-    ("Decision based on MTUS Low Back Complaints 2004, Section(s): Summary, and Chronic Pain "
+    (("The Expert Reviewer based their decision on recommendation(s) outside of the MTUS "
+     "Guidelines."), []),
+    (("Decision based on MTUS Low Back Complaints 2004, Section(s): Summary, and Chronic Pain "
      "Medical Treatment 2016, Section(s): Facet blocks. Decision based on Non-MTUS Citation "
-     "ACOEM Occupational Medicine Practice Guidelines, 3rd ed., Low Back Disorders, pg. 607.",
+     "ACOEM Occupational Medicine Practice Guidelines, 3rd ed., Low Back Disorders, pg. 607."),
      ["MTUS", "ACOEM"]),
-    ("The Claims Administrator based their decision on recommendation(s) outside of the MTUS "
-     "Guidelines. Decision based on Non-MTUS Official Disability Guidelines (ODG), Pain.",
+    (("The Claims Administrator based their decision on recommendation(s) outside of the MTUS "
+     "Guidelines. Decision based on Non-MTUS Official Disability Guidelines (ODG), Pain."),
      ["ODG"]),
-    ("The Expert Reviewer based their decision on recommendation(s) outside of the MTUS "
+    (("The Expert Reviewer based their decision on recommendation(s) outside of the MTUS "
      "Guidelines. Decision based on Non-MTUS Citation http://www.slideshare.net/julenemcalister"
-     "/differences-between-inpatient-rehabilitation-skilled-nursing-care.", ["other"]),
-    ("Decision based on Non-MTUS Citation Official Disability Guidelines (ODG) Pain and Other "
-     "Medical Treatment Guideline or Medical Evidence: FDA label.", ["ODG", "other"]),
+     "/differences-between-inpatient-rehabilitation-skilled-nursing-care."), ["other"]),
+    (("Decision based on Non-MTUS Citation Official Disability Guidelines (ODG) Pain and Other "
+     "Medical Treatment Guideline or Medical Evidence: FDA label."), ["ODG", "other"]),
 ])
 def test_guideline_line_names_its_sources_in_fixed_order(text, expected):
     assert guideline_sources(text) == expected
