@@ -367,7 +367,7 @@ def build_fts5(source: Path, target: Path) -> None:
     db.executescript("""
         PRAGMA journal_mode = OFF;
         PRAGMA synchronous = OFF;
-        CREATE VIRTUAL TABLE item_fts USING fts5(request, rationale, summary, drug, tokenize = 'porter unicode61');
+        CREATE VIRTUAL TABLE item_fts USING fts5(request, rationale, guideline, drug, tokenize = 'porter unicode61');
         CREATE TABLE item (id INTEGER PRIMARY KEY, outcome TEXT, overturned INTEGER, drug TEXT, category TEXT,
                            year TEXT, decision_date INTEGER, case_number TEXT, position INTEGER);
         CREATE TABLE item_value (item INTEGER, facet TEXT, value TEXT, PRIMARY KEY (item, facet, value))
@@ -375,7 +375,8 @@ def build_fts5(source: Path, target: Path) -> None:
     """)
     src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
     rows = src.execute("""
-        SELECT i.id, i.request, i.rationale, d.summary, i.drug, i.brand, i.outcome, i.category, i.guidelines,
+        SELECT i.id, i.request, i.rationale, i.maximus_guideline || char(10) || i.claims_guideline,
+               i.drug, i.brand, i.outcome, i.category, i.guidelines,
                d.decision_date, d.reviewer_states, d.reviewer_specialties, d.reviewer_subspecialties,
                coalesce(d.case_number, d.slug), i.position
         FROM search_disputeditem i JOIN search_determination d ON d.id = i.determination_id ORDER BY i.id
@@ -383,9 +384,10 @@ def build_fts5(source: Path, target: Path) -> None:
     with db:
         while batch := rows.fetchmany(2000):
             fts, items, values = [], [], []
-            for (pk, request, rationale, summary, drug, brand, outcome, category, guidelines, decided, states,
+            for (pk, request, rationale, guideline, drug, brand, outcome, category, guidelines, decided, states,
                  specialties, subspecialties, case_number, position) in batch:
-                fts.append((pk, request, rationale, summary, " ".join(filter(None, [drug, brand]))))
+                # The site's default scope: an item's own text, without the case summary.
+                fts.append((pk, request, rationale, guideline, " ".join(filter(None, [drug, brand]))))
                 year = decided[:4] if decided else None
                 items.append((pk, _facet_value(outcome), int(outcome.lower() == "overturned"),
                               _facet_value(drug) if drug else None, _facet_value(category), year,
@@ -394,7 +396,7 @@ def build_fts5(source: Path, target: Path) -> None:
                          "state": json.loads(states), "guideline": json.loads(guidelines)}
                 values.extend({(pk, name, _facet_value(v)) for name, vs in multi.items() for v in vs
                                if _facet_value(v)})
-            db.executemany("INSERT INTO item_fts (rowid, request, rationale, summary, drug) VALUES (?, ?, ?, ?, ?)",
+            db.executemany("INSERT INTO item_fts (rowid, request, rationale, guideline, drug) VALUES (?, ?, ?, ?, ?)",
                            fts)
             db.executemany("INSERT INTO item VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", items)
             db.executemany("INSERT INTO item_value VALUES (?, ?, ?)", values)

@@ -10,11 +10,11 @@ from __future__ import annotations
 from django.http import QueryDict
 from django.urls import reverse
 
-from search.engine import FACETS, SORTS, SearchParams
+from search.engine import FACETS, SCOPES, SORTS, SearchParams
 from search.forms import SearchForm, error_text
 
 MAX_QUERY_STRING = 4000
-SEARCH_FIELDS = ("q", "date_from", "date_to", "sort")
+SEARCH_FIELDS = ("q", "scope", "date_from", "date_to", "sort")
 KEPT = (*SEARCH_FIELDS, *FACETS)
 
 
@@ -61,6 +61,8 @@ def describe(query: str, *, quote: bool = True) -> str:
     data = QueryDict(query)
     words = data.get("q", "").strip()
     parts = [f"“{words}”" if quote else words] if words else []
+    if words and (scope := data.get("scope")) in SCOPES and scope != "item":
+        parts.append(SCOPES[scope].lower())
     for name, label in FACETS.items():
         if values := data.getlist(name):
             parts.append(f"{label}: {', '.join(values)}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 from django import forms
 from django.http import QueryDict
 
-from .engine import FACETS, MAX_QUERY_LENGTH, SORTS, SearchParams
+from .engine import FACETS, MAX_QUERY_LENGTH, SCOPES, SORTS, SearchParams
 
 MAX_FILTER_VALUES = 50  # per facet: more is not a person choosing
 
@@ -24,6 +24,9 @@ class SearchForm(forms.Form):
     date_from = forms.DateField(required=False, label="Decided from", widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(required=False, label="to", widget=forms.DateInput(attrs={"type": "date"}))
     sort = forms.ChoiceField(required=False, choices=list(SORTS.items()), label="Sort")
+    # Words match an item through its own text unless the reader widens them to the case summary.
+    scope = forms.ChoiceField(required=False, choices=list(SCOPES.items()), label="Words match",
+                              widget=forms.Select)
     page = forms.IntegerField(required=False, min_value=1, max_value=100_000, widget=forms.HiddenInput)
 
     def __init__(self, data=None, *args, **kwargs):
@@ -31,6 +34,9 @@ class SearchForm(forms.Form):
         if data is not None and not data.get("sort"):
             data = data.copy()
             data["sort"] = "relevance" if data.get("q", "").strip() else "newest"
+        if data is not None and not data.get("scope"):
+            data = data.copy()
+            data["scope"] = "item"
         super().__init__(data, *args, **kwargs)
 
     def clean(self):
@@ -54,6 +60,7 @@ class SearchForm(forms.Form):
             date_to=cleaned.get("date_to"),
             sort=cleaned.get("sort") or ("relevance" if cleaned.get("q") else "newest"),
             page=cleaned.get("page") or 1,
+            scope=cleaned.get("scope") or "item",
         )
         if per_page:
             params.per_page = per_page

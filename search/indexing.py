@@ -39,6 +39,7 @@ def item_documents(determination: Determination) -> Iterator[ItemDocument]:
             states=list(determination.reviewer_states),
             specialties=list(determination.reviewer_specialties) + list(determination.reviewer_subspecialties),
             guidelines=list(item.guidelines),
+            citations="\n".join(filter(None, [item.maximus_guideline, item.claims_guideline])),
         )
 
 

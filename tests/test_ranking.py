@@ -150,7 +150,7 @@ def test_a_replaced_determination_keeps_its_items_together_through_merges(data_d
     assert "Zanzibarite" in Determination.objects.get(pk=first.pk).summary
 
     def found() -> set[tuple[str, int]]:
-        return {(hit.slug, hit.position) for hit in engine.search(SearchParams(q="zanzibarite")).hits}
+        return {(hit.slug, hit.position) for hit in engine.search(SearchParams(q="zanzibarite", scope="summary")).hits}
 
     items = {(first.slug, position) for position in range(1, first.n + 1)}
     assert found() == items

@@ -103,8 +103,11 @@ def stems(text: str) -> list[str]:
     return [token.text for token in schema.TEXT_ANALYZER(text)]
 
 
-def item_texts(item) -> tuple[str, str, str]:
-    return item.request, item.rationale, item.determination.summary
+def item_texts(item, scope: str = "item") -> tuple[str, ...]:
+    """What a word without a field is looked for in: the item's own text (its request, rationale
+    and cited guidelines), and with the summary scope its determination's case summary too."""
+    own = (item.request, item.rationale, item.maximus_guideline, item.claims_guideline)
+    return (*own, item.determination.summary) if scope == "summary" else own
 
 
 def contains_phrase(text: str, phrase: str) -> bool:
@@ -124,13 +127,14 @@ def keys(hits) -> set[tuple[str, int]]:
     return {(h.slug, h.position) for h in hits}
 
 
+@pytest.mark.parametrize("scope", ["item", "summary"])
 @pytest.mark.parametrize("phrase", ["functional improvement", "not medically necessary", "urine drug screen"])
-def test_a_phrase_finds_exactly_the_items_that_contain_it(corpus, phrase):
-    result = engine.search(SearchParams(q=f'"{phrase}"', per_page=1000))
+def test_a_phrase_finds_exactly_the_items_that_contain_it(corpus, phrase, scope):
+    result = engine.search(SearchParams(q=f'"{phrase}"', per_page=1000, scope=scope))
     expected = {
         (item.determination.slug, item.position)
         for item in DisputedItem.objects.select_related("determination")
-        if any(contains_phrase(text, phrase) for text in item_texts(item))
+        if any(contains_phrase(text, phrase) for text in item_texts(item, scope))
     }
     assert keys(result.hits) == expected and result.count == len(expected)
 
@@ -146,12 +150,13 @@ def test_not_is_not_dropped_from_a_phrase(corpus):
     ('"taper opioid"~10', "taper", "opioid", 10),
     ("benzodiazepines /s anxiety", "benzodiazepines", "anxiety", 20),
 ])
-def test_proximity_finds_exactly_the_items_with_the_words_that_close(corpus, query, a, b, slop):
-    result = engine.search(SearchParams(q=query, per_page=1000))
+@pytest.mark.parametrize("scope", ["item", "summary"])
+def test_proximity_finds_exactly_the_items_with_the_words_that_close(corpus, query, a, b, slop, scope):
+    result = engine.search(SearchParams(q=query, per_page=1000, scope=scope))
     expected = {
         (item.determination.slug, item.position)
         for item in DisputedItem.objects.select_related("determination")
-        if any(within(text, a, b, slop) for text in item_texts(item))
+        if any(within(text, a, b, slop) for text in item_texts(item, scope))
     }
     assert expected
     assert keys(result.hits) == expected

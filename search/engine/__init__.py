@@ -37,6 +37,7 @@ from .highlight import highlight_text
 from .query import MAX_QUERY_LENGTH, QueryError
 from .results import (
     PER_PAGE,
+    SCOPES,
     SORTS,
     FacetValue,
     Hit,
@@ -54,6 +55,7 @@ __all__ = [
     "FACETS",
     "MAX_QUERY_LENGTH",
     "PER_PAGE",
+    "SCOPES",
     "SORTS",
     "FacetValue",
     "Hit",

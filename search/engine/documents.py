@@ -7,7 +7,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 
-from .schema import PAIR_FIELDS, SHARED_FIELDS, facet_field
+from .schema import GUIDELINE_FIELD, PAIR_FIELDS, SHARED_FIELDS, facet_field
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,8 @@ class ItemDocument:
     category: str
     states: list[str] = field(default_factory=list)
     specialties: list[str] = field(default_factory=list)  # specialties, then subspecialties
-    guidelines: list[str] = field(default_factory=list)
+    guidelines: list[str] = field(default_factory=list)  # their sources: MTUS, ACOEM, ODG, other
+    citations: str = ""  # the guidelines cited, as written: source, title, section, pages
 
     @property
     def key(self) -> str:
@@ -75,6 +76,7 @@ def whoosh_document(item: ItemDocument) -> dict:
         "starts": int(item.first),
         **words,
         "drug": " ".join(filter(None, [item.drug, item.brand])),
+        GUIDELINE_FIELD: item.citations,
         "hit": {
             "key": item.key,
             "slug": item.slug,

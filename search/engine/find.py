@@ -22,14 +22,14 @@ from .facets import count_facets, filter_mask
 from .highlight import marked_words, query_terms, snippets, with_summary_snippets
 from .query import MAX_EXPANSION, QueryError, parse_query
 from .results import Hit, IndexMissing, PageOutOfRange, SearchParams, SearchResult
-from .schema import QUERY_FIELDS, facet_field
+from .schema import DEFAULT_SCOPE, facet_field, query_fields
 from .scoring import top
 from .searcher import Context, Version
 
 RESULT_CACHE_SIZE = 256
 
 
-def parse(q: str, ctx: Context) -> wq.Query:
+def parse(q: str, ctx: Context, scope: str = DEFAULT_SCOPE) -> wq.Query:
     """The user's query, with fielded facet terms matched against this index's facet values.
 
     A wildcard that expands to more than MAX_EXPANSION words is refused with a message:
@@ -37,7 +37,7 @@ def parse(q: str, ctx: Context) -> wq.Query:
     """
     by_field = {facet_field(name): values for name, values in ctx.version.values.items()}
     reader = ctx.reader
-    query = parse_query(q, QUERY_FIELDS, lambda field: by_field.get(field, ()),
+    query = parse_query(q, query_fields(scope), lambda field: by_field.get(field, ()),
                         lambda field, text: (field, text.encode("utf-8")) in reader)
     for leaf in query.leaves() if query.children() else [query]:
         if isinstance(leaf, (wq.Prefix, wq.Wildcard)):
@@ -148,7 +148,7 @@ def _cache_key(params: SearchParams) -> tuple:
     filters = tuple(sorted((name, tuple(sorted(v.strip().lower() for v in values)))
                            for name, values in params.filters.items() if values))
     return (params.q.strip(), filters, params.date_from, params.date_to, params.sort, params.page,
-            params.per_page, params.added_after)
+            params.per_page, params.added_after, params.scope)
 
 
 def search(params: SearchParams) -> SearchResult:
@@ -171,7 +171,7 @@ def search(params: SearchParams) -> SearchResult:
 
 def _search(params: SearchParams, ctx: Context) -> SearchResult:
     version = ctx.version
-    query = parse(params.q, ctx) if params.q.strip() else None
+    query = parse(params.q, ctx, params.scope) if params.q.strip() else None
     step = plan(query, ctx) if query is not None else None
     scope = _scope(params, version)
     start = (params.page - 1) * params.per_page
@@ -209,7 +209,7 @@ def _search(params: SearchParams, ctx: Context) -> SearchResult:
 def _final(params: SearchParams) -> tuple[Context, Step | None, np.ndarray]:
     """(context, the query's steps, mask of every matching item) without ranking."""
     ctx = searcher.current()
-    step = plan(parse(params.q, ctx), ctx) if params.q.strip() else None
+    step = plan(parse(params.q, ctx, params.scope), ctx) if params.q.strip() else None
     keep = _scope(params, ctx.version).keep
     return ctx, step, keep if step is None else keep & step.matches()
 
@@ -227,13 +227,13 @@ def iter_matches(params: SearchParams) -> Iterator[Hit]:
         yield _hit(ctx, int(docnum), set(), None)
 
 
-def highlight_words(q: str) -> set[str]:
+def highlight_words(q: str, scope: str = DEFAULT_SCOPE) -> set[str]:
     """The analysed words a query looks for in document text, wildcards expanded; empty if it cannot be read."""
     if not q.strip():
         return set()
     try:
         ctx = searcher.current()
-        query = parse(q, ctx)
+        query = parse(q, ctx, scope)
     except (QueryError, IndexMissing):
         return set()
     return marked_words(query_terms(query, ctx.reader))

@@ -209,12 +209,19 @@ class _Parser:
             if token is None or token[0] != "phrase":
                 raise QueryError(f"{name}: needs a value right after the colon")
             value = self.take()[1]
-            if facet:
+            if facet and not (field and not self.names_facet_value(facet, value.split('"')[1])):
                 return self.facet_value(facet, value.split('"')[1])
             return self.phrase(value, (field,))
-        if facet:
+        if facet and not (field and not self.names_facet_value(facet, rest)):
             return self.facet_value(facet, rest)
         return self.word(rest, (field,), expand_drugs=False)
+
+    def names_facet_value(self, facet: str, text: str) -> bool:
+        """Whether ``text`` is one of the facet's values as written (``guideline:odg``), so a name that
+        is both a facet and a text field (``guideline:"chronic pain"``) searches the facet for its
+        values and the text for anything else."""
+        text = text.strip().lower()
+        return text in self.lexicon(facet) or _canonical(facet, text) in self.lexicon(facet)
 
     def facet_value(self, facet: str, text: str) -> wq.Query:
         """The facet's values that the text names: exactly, by every word, or by a wildcard."""

@@ -6,6 +6,8 @@ from datetime import date, datetime
 
 PER_PAGE = 20
 SORTS = {"relevance": "Relevance", "newest": "Newest first", "oldest": "Oldest first"}
+# Where words without a field are looked for (schema.SCOPE_FIELDS): the label the form shows.
+SCOPES = {"item": "Each item's own text", "summary": "Also the case summary"}
 
 
 class IndexMissing(RuntimeError):
@@ -26,6 +28,7 @@ class SearchParams:
     page: int = 1
     per_page: int = PER_PAGE
     added_after: datetime | None = None  # only items stored (or replaced) after this moment
+    scope: str = "item"  # a key of SCOPES
 
 
 @dataclass

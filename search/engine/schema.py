@@ -25,6 +25,9 @@ PAIR_FIELDS = {"request": "request_pairs", "rationale": "rationale_pairs", "summ
 # A word in the request or rationale says more about the item than one in the case summary.
 TEXT_BOOSTS = {"request": 2.0, "rationale": 1.0, "summary": 0.5}
 
+# The guidelines an item cites, as written (source, title, section, pages): words, not pairs.
+GUIDELINE_FIELD = "guideline"
+
 # Held by a determination's first item only. The summary is most of a determination's words;
 # indexing it with every item made the index and the ingest about twice what they need to be.
 SHARED_FIELDS = frozenset({"summary", PAIR_FIELDS["summary"]})
@@ -57,20 +60,35 @@ SCHEMA = Schema(
     **{PAIR_FIELDS[name]: TEXT(analyzer=PAIR_ANALYZER, phrase=False, field_boost=boost)
        for name, boost in TEXT_BOOSTS.items()},
     drug=TEXT(analyzer=NAME_ANALYZER, phrase=False),  # generic and brand words: either finds the item
+    **{GUIDELINE_FIELD: TEXT(analyzer=TEXT_ANALYZER)},
     hit=STORED(),  # what a result shows, in one stored value
     **{facet_field(name): KEYWORD(commas=True, lowercase=True, scorable=False) for name in FACETS},
 )
 
-QUERY_FIELDS = Fields(
-    default=("request", "rationale", "summary", "drug"),
-    aliases={"request": "request", "rationale": "rationale", "summary": "summary", "case": "case"},
-    analyzers={name: SCHEMA[name].analyzer for name in ("request", "rationale", "summary", "drug", "case")},
-    facets={name: facet_field(name) for name in FACETS},
-    unpositioned=frozenset({"drug"}),
-)
+# Where a word without a field is looked for, by scope: an item's own text (its request, drug
+# names, rationale and cited guidelines), or that and its determination's case summary.
+SCOPE_FIELDS = {
+    "item": ("request", "rationale", GUIDELINE_FIELD, "drug"),
+    "summary": ("request", "rationale", GUIDELINE_FIELD, "summary", "drug"),
+}
+DEFAULT_SCOPE = "item"
+_TEXT_FIELDS = ("request", "rationale", "summary", "drug", "case", GUIDELINE_FIELD)
+
+
+def query_fields(scope: str) -> Fields:
+    """The fields a query searches in ``scope``; ``summary:``, ``rationale:``... name one field in any scope."""
+    return Fields(
+        default=SCOPE_FIELDS.get(scope, SCOPE_FIELDS[DEFAULT_SCOPE]),
+        aliases={"request": "request", "rationale": "rationale", "summary": "summary", "case": "case",
+                 "guideline": GUIDELINE_FIELD},
+        analyzers={name: SCHEMA[name].analyzer for name in _TEXT_FIELDS},
+        facets={name: facet_field(name) for name in FACETS},
+        unpositioned=frozenset({"drug"}),
+    )
+
 
 # The fields whose words are marked in snippets and on the case page.
-MARKED_FIELDS = ("rationale", "request", "summary")
+MARKED_FIELDS = ("rationale", "request", "summary", GUIDELINE_FIELD)
 
 
 def facet_key(name: str, value: str) -> str:
