@@ -205,6 +205,29 @@ def test_the_results_page_shows_hits_facets_and_marks(corpus, client):
     assert "Licensure state" in html and "Overturned" in html
 
 
+def facet_section(html: str, name: str) -> str:
+    start = html.index(f'data-facet="{name}"')
+    return html[html.index(">", start) + 1:html.index("</section>", start)]
+
+
+def test_an_empty_facet_says_these_items_have_no_such_value_not_none(corpus, client):
+    imaging = DisputedItem.objects.filter(category="imaging")
+    assert imaging.exists() and not imaging.exclude(drug=None).exclude(drug="").exists()  # no imaging item names a drug
+    html = client.get(reverse("search"), {"category": "imaging"}).content.decode()
+    drug = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", facet_section(html, "drug"))).strip()
+    assert drug == "Drug No drug among these items"
+    assert "None" not in html.split('id="filters"')[1].split("</aside>")[0]
+
+
+def test_with_no_results_the_empty_facets_are_left_out_and_chosen_ones_stay(corpus, client):
+    html = client.get(reverse("search"), {"q": "zzzqqq"}).content.decode()
+    assert "No disputed items match" in html
+    assert "data-facet=" not in html and "among these items" not in html
+    html = client.get(reverse("search"), {"q": "zzzqqq", "category": "imaging"}).content.decode()
+    assert re.findall(r'data-facet="(\w+)"', html) == ["category"]
+    assert 'aria-current="true"' in facet_section(html, "category")
+
+
 def test_a_query_that_does_not_parse_gets_a_message_not_an_error(corpus, client):
     for bad in ['"unclosed', "(norco", "norco AND", "AND", "foo:bar", "a*"[:1] + "*", "NOT norco"]:
         response = client.get(reverse("search"), {"q": bad})
