@@ -129,6 +129,7 @@ def original(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404("The original file is missing from the data folder.") from None
     content_type = "application/pdf" if record.is_pdf else "text/plain; charset=utf-8"
     response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(True, record.source_name)
+    # Inline: the browser shows the PDF (or the text) in a tab; saving it keeps the ingested file name.
+    response["Content-Disposition"] = content_disposition_header(False, record.source_name)
     response["X-Content-Type-Options"] = "nosniff"
     return response
