@@ -1,8 +1,8 @@
 """Search, the API, the export and the case page: each a form, one call, a render."""
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
+from itertools import chain
 from urllib.parse import urlencode
 
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 
-from . import casepage, engine
+from . import casepage, engine, export
 from .engine import FACETS, IndexMissing, PageOutOfRange, QueryError, SearchResult
 from .forms import SearchForm, error_text
 from .models import Determination
@@ -84,46 +84,23 @@ def api_search(request: HttpRequest) -> JsonResponse:
     })
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-EXPORT_COLUMNS = ("case_number", "decision_date", "item", "request", "outcome", "drug", "brand", "category",
-                  "reviewer_states", "reviewer_specialties", "url", "rationale")
-
-
 def export_csv(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET)
     if not form.is_valid():
         return HttpResponse(error_text(form), status=400, content_type="text/plain")
-    params = form.to_params(request.GET)
     try:
-        hits = engine.iter_matches(params)
-        first = next(hits, None)
+        hits = engine.iter_matches(form.to_params(request.GET))
+        first = next(hits, None)  # a query that cannot be read fails here, before the response starts
     except QueryError as error:
         return HttpResponse(f"The query could not be read: {error}.", status=400, content_type="text/plain")
-    writer = csv.writer(_Echo())
-
-    def rows():
-        yield writer.writerow(EXPORT_COLUMNS)
-        if first is None:
-            return
-        for hit in _chain(first, hits):
-            url = request.build_absolute_uri(f"{reverse('determination', args=[hit.slug])}#{hit.anchor}")
-            yield writer.writerow([
-                hit.case_number, hit.decision_date or "", hit.position, hit.request, hit.outcome, hit.drug,
-                hit.brand, hit.category, "; ".join(hit.states), "; ".join(hit.specialties), url, hit.rationale,
-            ])
-
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    lines = export.csv_lines(chain([] if first is None else [first], hits), item_url=lambda hit: _item_url(request, hit))
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="imr-search.csv"'
     return response
 
 
-def _chain(first, rest):
-    yield first
-    yield from rest
+def _item_url(request: HttpRequest, hit) -> str:
+    return request.build_absolute_uri(f"{reverse('determination', args=[hit.slug])}#{hit.anchor}")
 
 
 def query_help(request: HttpRequest) -> HttpResponse:
@@ -152,6 +129,7 @@ def original(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404("The original file is missing from the data folder.") from None
     content_type = "application/pdf" if record.is_pdf else "text/plain; charset=utf-8"
     response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(True, record.source_name)
+    # Inline: the browser shows the PDF (or the text) in a tab; saving it keeps the ingested file name.
+    response["Content-Disposition"] = content_disposition_header(False, record.source_name)
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -109,21 +109,26 @@ def test_an_unknown_case_number_is_a_404_page_in_the_site_style(corpus, client):
     assert client.get(reverse("original", args=["CM99-0000000"])).status_code == 404
 
 
-def test_the_original_downloads_byte_for_byte_as_ingested(corpus, client):
+def test_the_original_pdf_opens_in_the_browser_byte_for_byte_as_ingested(corpus, client):
     body = page_html(client, CASE)
     url = link(body, "download-original")
     assert url == reverse("original", args=[CASE])
+    anchor = re.search(r'<a [^>]*id="download-original"[^>]*>', body).group(0)
+    assert " download" not in anchor  # the attribute would make the browser save it instead
     response = client.get(url)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    assert response["Content-Disposition"].startswith("attachment") and f"{CASE}.pdf" in response["Content-Disposition"]
+    assert response["Content-Disposition"] == f'inline; filename="{CASE}.pdf"'
+    assert response["X-Content-Type-Options"] == "nosniff"
     assert response.content == (DWC / f"{CASE}.pdf").read_bytes()
 
 
-def test_a_text_original_downloads_as_text(corpus, client):
+def test_a_text_original_opens_as_plain_text(corpus, client):
     slug = Determination.objects.get(source_name="001_dc3f27e9efaf9617.txt").slug
     response = client.get(reverse("original", args=[slug]))
-    assert response["Content-Type"].startswith("text/plain")
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    assert response["Content-Disposition"] == 'inline; filename="001_dc3f27e9efaf9617.txt"'
+    assert response["X-Content-Type-Options"] == "nosniff"
     assert response.content == (SEEDS / "001_dc3f27e9efaf9617.txt").read_bytes()
 
 

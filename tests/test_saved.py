@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import Client
@@ -198,6 +200,26 @@ def test_later_pages_of_one_opening_still_mark_what_was_new(alice, seeds, tmp_pa
     assert second.status_code == 200 and second.context["new_count"] == 20
     new_on_pages = first.context["new_keys"] | second.context["new_keys"]
     assert new_on_pages == {f"{slug}#{n}" for slug in slugs for n in (1, 2)}
+
+
+def news_line(client, saved) -> str:
+    page = client.get(url("open", saved)).content.decode()
+    news = re.search(r'class="[^"]*saved-news[^"]*">(.*?)</p>', page, re.DOTALL).group(1)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", news)).strip()
+
+
+def test_a_sentence_ending_on_an_evening_time_has_one_period(alice, seeds):
+    tomorrow = timezone.localtime() + timedelta(days=1)  # after every item was stored: nothing is new
+    evening = tomorrow.replace(hour=19, minute=40, second=0, microsecond=0)
+    saved = save(alice, VALIUM, last_seen_at=evening)
+    assert news_line(signed_in(alice), saved) == f"Nothing new since {evening:%b} {evening.day}, {evening.year}, 7:40 p.m."
+
+
+def test_a_sentence_ending_on_the_new_items_has_one_period(alice, seeds):
+    evening = datetime(2016, 12, 9, 19, 40, tzinfo=ZoneInfo("America/Los_Angeles"))  # before the seeds were stored
+    saved = save(alice, VALIUM, created_at=evening)
+    assert news_line(signed_in(alice), saved) == (
+        "4 new since you saved it on Dec 9, 2016, 7:40 p.m. · 4 on this page, marked “New”.")
 
 
 def test_a_filter_link_on_the_rerun_page_goes_to_the_search_page(alice, alices_search):

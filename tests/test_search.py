@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
 import re
 from collections import Counter
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.urls import reverse
@@ -208,6 +210,43 @@ def test_the_results_page_shows_hits_facets_and_marks(corpus, client):
     assert "Valium 5mg #60" in html
     assert "<mark" in html
     assert "Licensure state" in html and "Overturned" in html
+
+
+def facet_section(page: str, name: str) -> str:
+    start = page.index(f'data-facet="{name}"')
+    return page[page.index(">", start) + 1:page.index("</section>", start)]
+
+
+def test_an_empty_facet_says_these_items_have_no_such_value_not_none(corpus, client):
+    imaging = DisputedItem.objects.filter(category="imaging")
+    assert imaging.exists() and not imaging.exclude(drug=None).exclude(drug="").exists()  # no imaging item names a drug
+    page = client.get(reverse("search"), {"category": "imaging"}).content.decode()
+    drug = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", facet_section(page, "drug"))).strip()
+    assert drug == "Drug No drug among these items"
+    assert "None" not in page.split('id="filters"')[1].split("</aside>")[0]
+
+
+def test_with_no_results_the_empty_facets_are_left_out_and_chosen_ones_stay(corpus, client):
+    page = client.get(reverse("search"), {"q": "zzzqqq"}).content.decode()
+    assert "No disputed items match" in page
+    assert "data-facet=" not in page and "among these items" not in page
+    page = client.get(reverse("search"), {"q": "zzzqqq", "category": "imaging"}).content.decode()
+    assert re.findall(r'data-facet="(\w+)"', page) == ["category"]
+    assert 'aria-current="true"' in facet_section(page, "category")
+
+
+def test_every_example_on_the_help_page_is_a_link_that_runs_it(corpus, client):
+    page = client.get(reverse("query_help")).content.decode()
+    examples = re.findall(r'<a class="example" href="([^"]+)"><code>(.*?)</code></a>', page)
+    first_cells = re.findall(r"<tr><td>(.*?)</td>", page)
+    assert len(first_cells) >= 20 and len(examples) > len(first_cells)
+    for cell in first_cells:  # each row's examples are links and nothing else
+        assert re.fullmatch(r'(<a class="example" href="[^"]+"><code>.*?</code></a>(, )?)+', cell), cell
+    for href, code in examples:
+        address = urlsplit(html.unescape(href))
+        assert address.path == reverse("search") and parse_qs(address.query) == {"q": [html.unescape(code)]}
+        response = client.get(html.unescape(href))
+        assert response.status_code == 200 and response.context["result"].count > 0, code
 
 
 def test_a_query_that_does_not_parse_gets_a_message_not_an_error(corpus, client):

@@ -22,3 +22,10 @@ def save_form_for(query: QueryDict) -> SaveQueryForm:
 def json_list(values) -> str:
     """A set as a JSON list, for a data- attribute (autoescaping makes it safe there)."""
     return json.dumps(sorted(values or ()))
+
+
+@register.filter(is_safe=True)
+def full_stop(text: str) -> str:
+    """End a sentence with one period: one that ends on a time ("since 7:40 p.m.") has it already."""
+    text = str(text).rstrip()
+    return text if text.endswith(".") else f"{text}."

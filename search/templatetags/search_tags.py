@@ -1,4 +1,4 @@
-"""Links that keep the search in the URL: facet toggles, chips, pages, hits."""
+"""Links that keep the search in the URL: facet toggles, chips, pages, hits, the help page's examples."""
 from __future__ import annotations
 
 from urllib.parse import urlencode
@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 from django import template
 from django.http import QueryDict
 from django.urls import reverse
+from django.utils.html import format_html
 
 register = template.Library()
 
@@ -53,6 +54,12 @@ def hit_url(hit, query: QueryDict) -> str:
     params["back"] = query.urlencode()
     params["item"] = hit.position  # the fragment never reaches the server; previous/next hit need it
     return f"{reverse('determination', args=[hit.slug])}?{urlencode(params)}#{hit.anchor}"
+
+
+@register.simple_tag
+def example(q: str) -> str:
+    """A query written as code that runs when clicked: the help page's examples."""
+    return format_html('<a class="example" href="{}?{}"><code>{}</code></a>', reverse("search"), urlencode({"q": q}), q)
 
 
 @register.filter
