@@ -29,14 +29,22 @@ class SearchForm(forms.Form):
                               widget=forms.Select)
     page = forms.IntegerField(required=False, min_value=1, max_value=100_000, widget=forms.HiddenInput)
 
+    # The sort the page showed without the reader choosing one; sent back with the form, so a sort
+    # that is still that one is the page's, not the reader's, and a newly typed query is ranked.
+    sort_shown = forms.ChoiceField(required=False, choices=list(SORTS.items()), widget=forms.HiddenInput)
+
     def __init__(self, data=None, *args, **kwargs):
-        # No sort chosen: the page shows the one applied (relevance for words, else newest first).
-        if data is not None and not data.get("sort"):
+        if data is not None:
             data = data.copy()
-            data["sort"] = "relevance" if data.get("q", "").strip() else "newest"
-        if data is not None and not data.get("scope"):
-            data = data.copy()
-            data["scope"] = "item"
+            if data.get("sort") and data.get("sort") == data.get("sort_shown"):
+                del data["sort"]  # left as the page showed it: not a choice
+            if not data.get("sort"):
+                # No sort chosen: the page shows the one applied (relevance for words, else newest first).
+                data["sort"] = data["sort_shown"] = default_sort(data.get("q", ""))
+            else:
+                data.pop("sort_shown", None)
+            if not data.get("scope"):
+                data["scope"] = "item"
         super().__init__(data, *args, **kwargs)
 
     def clean(self):
@@ -58,13 +66,18 @@ class SearchForm(forms.Form):
             filters={name: values for name, values in filters.items() if values},
             date_from=cleaned.get("date_from"),
             date_to=cleaned.get("date_to"),
-            sort=cleaned.get("sort") or ("relevance" if cleaned.get("q") else "newest"),
+            sort=cleaned.get("sort") or default_sort(cleaned.get("q") or ""),
             page=cleaned.get("page") or 1,
             scope=cleaned.get("scope") or "item",
         )
         if per_page:
             params.per_page = per_page
         return params
+
+
+def default_sort(q: str) -> str:
+    """Relevance for words, newest first for browsing."""
+    return "relevance" if q.strip() else "newest"
 
 
 def error_text(form: SearchForm) -> str:

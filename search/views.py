@@ -6,7 +6,7 @@ from itertools import chain
 from urllib.parse import urlencode
 
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 
@@ -40,6 +40,9 @@ def _run_search(request: HttpRequest, *, per_page: int | None = None) -> _Outcom
 
 
 def search_page(request: HttpRequest) -> HttpResponse:
+    if (number := engine.case_number(request.GET.get("q", ""))) and (
+            record := Determination.objects.filter(case_number=number).first()):
+        return redirect(record)  # a pasted case number opens its determination
     outcome = _run_search(request)  # no parameters at all: everything, newest first
     context = {"form": outcome.form, "result": outcome.result, "error": outcome.error, "facet_labels": FACETS,
                "query": request.GET}

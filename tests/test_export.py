@@ -10,7 +10,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from search import export
+from search import engine, export
+from search.engine import SearchParams
 from search.models import DisputedItem
 
 from .conftest import DWC, SEEDS
@@ -92,3 +93,14 @@ def test_the_database_is_read_once_per_batch_of_hits_not_once_per_row(corpus, cl
 def test_a_query_that_cannot_be_read_is_refused_before_the_export_starts(corpus, client):
     response = client.get(reverse("export_csv"), {"q": '"unclosed'})
     assert response.status_code == 400 and "could not be read" in response.content.decode()
+
+
+def test_the_export_follows_the_chosen_sort(corpus, client):
+    ranked = engine.search(SearchParams(q="weaning", per_page=500))
+    rows = exported(client, q="weaning")
+    assert [(r["case_number"], int(r["item"])) for r in rows] == [(h.case_number, h.position) for h in ranked.hits]
+    oldest = [r["decision_date"] for r in exported(client, q="weaning", sort="oldest")]
+    dated = [d for d in oldest if d]
+    assert dated and oldest == sorted(dated) + [""] * (len(oldest) - len(dated))
+    newest = [r["decision_date"] for r in exported(client, q="weaning", sort="newest")]
+    assert newest == sorted(dated, reverse=True) + [""] * (len(newest) - len(dated))

@@ -193,6 +193,15 @@ def test_sorting_by_date(corpus):
     assert [h.decision_date for h in oldest if h.decision_date] == sorted(dates)
 
 
+@pytest.mark.parametrize("sort", ["newest", "oldest"])
+def test_either_date_order_puts_undated_items_last(corpus, sort):
+    hits = engine.search(SearchParams(sort=sort, per_page=500)).hits
+    dated = [h.decision_date for h in hits if h.decision_date]
+    assert 0 < len(dated) < len(hits)  # the seeds carry no decision date
+    assert [h.decision_date for h in hits[:len(dated)]] == sorted(dated, reverse=sort == "newest")
+    assert all(h.decision_date is None for h in hits[len(dated):])
+
+
 def test_a_decision_date_range_narrows(corpus):
     from datetime import date
 
@@ -371,3 +380,55 @@ def test_the_sort_shown_is_the_sort_applied(corpus, client):
     assert re.search(r'<option value="newest" selected', browse)
     words = client.get(reverse("search"), {"q": "mri"}).content.decode()
     assert re.search(r'<option value="relevance" selected', words)
+
+
+def test_a_query_typed_on_the_browsing_page_is_ranked_by_relevance(corpus, client):
+    browse = client.get(reverse("search")).content.decode()
+    shown = re.search(r'name="sort_shown" value="(\w+)"', browse)
+    assert shown and shown[1] == "newest"
+    # The form sent back as the browser sends it: the sort box still at what the page showed.
+    typed = client.get(reverse("search"), {"q": "norco", "sort": "newest", "sort_shown": "newest"})
+    assert typed.context["result"].params.sort == "relevance"
+    assert re.search(r'<option value="relevance" selected', typed.content.decode())
+    chosen = client.get(reverse("search"), {"q": "norco", "sort": "oldest", "sort_shown": "relevance"})
+    assert chosen.context["result"].params.sort == "oldest"
+    assert 'name="sort_shown"' in chosen.content.decode() and 'name="sort_shown" value=' not in chosen.content.decode()
+
+
+@pytest.mark.parametrize("typed", ["CM16-0213037", "cm16-0213037", "CM160213037", " cm160213037 "])
+def test_a_case_number_typed_as_the_query_opens_its_determination(corpus, client, typed):
+    response = client.get(reverse("search"), {"q": typed})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("determination", args=["CM16-0213037"])
+
+
+def test_a_case_number_inside_a_longer_query_finds_its_items(corpus):
+    items = DisputedItem.objects.filter(determination__case_number="CM16-0213037")
+    shoulder = [item for item in items if "shoulder" in item.request.lower()]
+    assert shoulder and len(shoulder) < items.count()
+    for q in ("CM16-0213037 shoulder", "cm160213037 AND request:shoulder"):
+        assert {h.position for h in engine.search(SearchParams(q=q)).hits} == {i.position for i in shoulder}, q
+    assert engine.count(SearchParams(q="case:cm160213037")) == items.count()
+    assert engine.count(SearchParams(q="CM16-0213037")) == items.count()  # the API and the export find its items
+
+
+@pytest.mark.parametrize("q", ["pain", "medication", "functional", "mri"])
+def test_a_snippet_starts_and_ends_between_words_never_inside_a_number(corpus, q):
+    import html
+
+    rationales = {(i.determination.slug, i.position): i.rationale
+                  for i in DisputedItem.objects.select_related("determination")}
+    hits = engine.search(SearchParams(q=q, per_page=500)).hits
+    checked = 0
+    for hit in hits:
+        if "<mark" not in hit.snippets[0] or hit.snippets[0].startswith('<span class="snippet-source">'):
+            continue
+        text = rationales[(hit.slug, hit.position)]
+        for passage in html.unescape(re.sub(r"</?mark[^>]*>", "", hit.snippets[0])).split(" … "):
+            at = text.find(passage)
+            assert at >= 0, passage
+            end = at + len(passage)
+            assert at == 0 or text[at - 1].isspace(), (text[max(0, at - 10):at], passage[:30])
+            assert end == len(text) or text[end].isspace(), (passage[-30:], text[end:end + 10])
+            checked += 1
+    assert checked > 10

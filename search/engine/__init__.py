@@ -34,7 +34,7 @@ from .config import configure
 from .documents import ItemDocument
 from .find import clear_result_cache, count, highlight_words, iter_matches, search
 from .highlight import highlight_text
-from .query import MAX_QUERY_LENGTH, QueryError
+from .query import MAX_QUERY_LENGTH, QueryError, case_number
 from .results import (
     PER_PAGE,
     SCOPES,
@@ -67,6 +67,7 @@ __all__ = [
     "SearchParams",
     "SearchResult",
     "add",
+    "case_number",
     "clear_result_cache",
     "configure",
     "count",

@@ -138,10 +138,25 @@ def _ranked(step: Step, version: Version, final: np.ndarray, limit: int) -> list
     return [(int(doc), float(scores[doc])) for doc in kept]
 
 
+UNDATED = np.iinfo(np.int64).max  # sorts after every date
+
+
 def _by_date(version: Version, final: np.ndarray, *, oldest: bool) -> np.ndarray:
+    """The matches by decision date, newest or oldest first; either way undated items come last."""
     docnums = np.flatnonzero(final)
-    keys = version.decision_date[docnums]
-    return docnums[np.argsort(keys if oldest else -keys, kind="stable")]
+    dates = version.decision_date[docnums].astype(np.int64)
+    keys = np.where(dates > 0, dates if oldest else -dates, UNDATED)
+    return docnums[np.argsort(keys, kind="stable")]
+
+
+def _ordered(params: SearchParams, step: Step | None, version: Version, final: np.ndarray) -> np.ndarray:
+    """Every match in the order the search asks for: by score for words ranked by relevance, else by date."""
+    if step is None or params.sort != "relevance":
+        return _by_date(version, final, oldest=params.sort == "oldest")
+    candidates = np.flatnonzero(final)
+    scores = np.zeros(version.doc_count, dtype=np.float64)
+    step.add_scores(scores)
+    return candidates[np.lexsort((candidates, -scores[candidates]))]
 
 
 def _cache_key(params: SearchParams) -> tuple:
@@ -221,9 +236,10 @@ def count(params: SearchParams) -> int:
 
 
 def iter_matches(params: SearchParams) -> Iterator[Hit]:
-    """Every matching item (for export), newest first, without snippets; phrases checked word by word."""
+    """Every matching item (for export and alerts) in the search's order, without snippets;
+    phrases checked word by word."""
     ctx, step, final = _final(params)
-    for docnum in _verified(step, _by_date(ctx.version, final, oldest=False)):
+    for docnum in _verified(step, _ordered(params, step, ctx.version, final)):
         yield _hit(ctx, int(docnum), set(), None)
 
 

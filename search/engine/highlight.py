@@ -10,8 +10,24 @@ from . import config
 from .results import Hit
 from .schema import MARKED_FIELDS, SCHEMA, TEXT_ANALYZER
 
+
+class _WholeWordFragmenter(highlight.ContextFragmenter):
+    """Whoosh's context fragments, widened to the spaces around them: a snippet never starts or
+    ends inside "8/10" or "L4-5" (Whoosh cuts at its tokens, and "/" or "-" ends one)."""
+
+    def fragment_tokens(self, text, tokens):
+        for fragment in super().fragment_tokens(text, tokens):
+            start, end = fragment.startchar, fragment.endchar
+            while start > 0 and not text[start - 1].isspace():
+                start -= 1
+            while end < len(text) and not text[end].isspace():
+                end += 1
+            fragment.startchar, fragment.endchar = start, end
+            yield fragment
+
+
 _FORMATTER = highlight.HtmlFormatter(tagname="mark", between=" … ")
-_FRAGMENTER = highlight.ContextFragmenter(maxchars=300, surround=60)
+_FRAGMENTER = _WholeWordFragmenter(maxchars=300, surround=60)
 
 
 def query_terms(query: wq.Query | None, reader) -> dict[str, set[str]]:

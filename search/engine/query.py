@@ -42,6 +42,16 @@ _TOKEN = re.compile(
 )
 
 
+# An IMR case number as a reader types it: CM16-0213037, cm16-0213037, CM160213037.
+_CASE_NUMBER = re.compile(r"([a-z]{2})(\d{2})-?(\d{5,8})", re.IGNORECASE)
+
+
+def case_number(text: str) -> str | None:
+    """The case number ``text`` is, as the documents write it ("CM16-0213037"), or None."""
+    match = _CASE_NUMBER.fullmatch(text.strip())
+    return f"{match[1].upper()}{match[2]}-{match[3]}" if match else None
+
+
 class QueryError(ValueError):
     """The query cannot be read; the message says where and why."""
 
@@ -214,6 +224,8 @@ class _Parser:
             return self.phrase(value, (field,))
         if facet and not (field and not self.names_facet_value(facet, rest)):
             return self.facet_value(facet, rest)
+        if field == "case":
+            rest = case_number(rest) or rest
         return self.word(rest, (field,), expand_drugs=False)
 
     def names_facet_value(self, facet: str, text: str) -> bool:
@@ -249,6 +261,8 @@ class _Parser:
             if len(re.sub(r"\W", "", stem)) < 2:
                 raise QueryError(f"{word!r} is too wide: give a wildcard at least two letters")
             return _either([self.wildcard(field, word.lower()) for field in fields])
+        if expand_drugs and (number := case_number(word)):  # a pasted case number: its determination's items
+            return wq.Term("case", number.lower())
         names = _drug_equivalents(word.lower()) if expand_drugs else ()
         options = [self.term(field, word) for field in fields]
         # Equivalent drug names only where the index holds them: every absent one would still
