@@ -150,7 +150,7 @@ def test_not_is_not_dropped_from_a_phrase(corpus):
 @pytest.mark.parametrize("query, a, b, slop", [
     ("weaning /5 opioids", "weaning", "opioids", 5),
     ('"taper opioid"~10', "taper", "opioid", 10),
-    ("benzodiazepines /s anxiety", "benzodiazepines", "anxiety", 20),
+    ("benzodiazepines /25 anxiety", "benzodiazepines", "anxiety", 25),
 ])
 @pytest.mark.parametrize("scope", ["item", "summary"])
 def test_proximity_finds_exactly_the_items_with_the_words_that_close(corpus, query, a, b, slop, scope):

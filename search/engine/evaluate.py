@@ -207,10 +207,9 @@ class Walked(Step):
 
 
 def _leaf_field(query: wq.Query) -> str | None:
-    try:
-        return query.field()
-    except (AttributeError, ValueError):  # a query over several fields has none
-        return None
+    """The one field a query searches, or None (spans say None even over one field: read their terms)."""
+    fields = {fieldname for fieldname, _ in query.iter_all_terms()}
+    return next(iter(fields)) if len(fields) == 1 else None
 
 
 def plan(query: wq.Query, ctx: Context) -> Step:

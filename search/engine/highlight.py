@@ -8,7 +8,7 @@ from whoosh import query as wq
 
 from . import config
 from .results import Hit
-from .schema import MARKED_FIELDS, SCHEMA, TEXT_ANALYZER
+from .schema import MARKED_FIELDS, SCHEMA, SENTENCE_FIELDS, TEXT_ANALYZER
 
 
 class _WholeWordFragmenter(highlight.ContextFragmenter):
@@ -39,7 +39,7 @@ def query_terms(query: wq.Query | None, reader) -> dict[str, set[str]]:
     if query is None:
         return {}
     terms: dict[str, set[str]] = {}
-    for leaf in query.leaves() if query.children() else [query]:
+    for leaf in _leaves(query):
         try:
             pairs = list(leaf.expanded_terms(reader))
         except (AttributeError, NotImplementedError):  # a leaf that cannot expand: its words as written
@@ -48,9 +48,22 @@ def query_terms(query: wq.Query | None, reader) -> dict[str, set[str]]:
             if fieldname not in SCHEMA:
                 continue
             btext = text if isinstance(text, bytes) else SCHEMA[fieldname].to_bytes(text)
-            if (fieldname, btext) in reader:
-                terms.setdefault(fieldname, set()).add(btext.decode("utf-8"))
+            if (fieldname, btext) in reader:  # a sentence field's words are its text field's
+                terms.setdefault(_TEXT_OF.get(fieldname, fieldname), set()).add(btext.decode("utf-8"))
     return terms
+
+
+_TEXT_OF = {sentences: name for name, sentences in SENTENCE_FIELDS.items()}
+
+
+def _leaves(query: wq.Query):
+    """The words, phrases and wildcards of a query, inside proximity spans too (Whoosh's
+    ``leaves`` stops at a span's OR-group)."""
+    if isinstance(query, (wq.Term, wq.Prefix, wq.Wildcard, wq.Phrase)) or not query.children():
+        yield query
+        return
+    for child in query.children():
+        yield from _leaves(child)
 
 
 def marked_words(terms: dict[str, set[str]]) -> set[str]:

@@ -2,8 +2,9 @@
 
 Words (implicit AND), ``"phrases"``, ``AND``/``OR``/``NOT`` and ``&``/``|``/``-``,
 parentheses, ``"a b"~5`` (words within 5 of each other), Westlaw connectors
-``/s`` (same sentence: within 20 words), ``/p`` (same paragraph: within 60 words),
-``/n`` and ``w/n`` (within n words, either order), the root expander ``!`` and the
+``/s`` (same sentence) and ``/p`` (same paragraph), answered on each text field's sentence
+field (sentences.py), ``/n`` and ``w/n`` (within n words, either order), ``+n`` (within n
+words, the first first), a case number (its determination's items), the root expander ``!`` and the
 wildcards ``*`` and ``?``, and fielded terms (``drug:``, ``outcome:``, ``state:``,
 ``specialty:``, ``guideline:``, ``category:``, ``case:``, ``year:``, ``request:``,
 ``rationale:``). A drug name also finds its brand and generic equivalents.
@@ -14,6 +15,7 @@ that raises ``QueryError`` with a message fit for the page.
 """
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -27,14 +29,19 @@ from search import vocab
 
 MAX_QUERY_LENGTH = 1000
 MAX_EXPANSION = 2000  # a wildcard past this many words is refused, not run slowly
+# Without sentence fields (Fields.sentences empty), /s and /p fall back to these word distances.
 SENTENCE_SLOP = 20
 PARAGRAPH_SLOP = 60
+# In a sentence field (sentences.py) a word's position names its sentence: one sentence is one
+# position, and one paragraph spans fewer positions than this.
+SAME_SENTENCE = 0
+SAME_PARAGRAPH = 1 << 19
 
 _TOKEN = re.compile(
     r"""\s*(?:
         (?P<lparen>\()|(?P<rparen>\))
       | (?P<phrase>"[^"]*"(?:~\d+)?)
-      | (?P<near>(?:/s|/p|/\d+|w/\d+|near/\d+)(?=[\s("]|$))
+      | (?P<near>(?:/s|/p|/\d+|w/\d+|near/\d+|\+\d+)(?=[\s("]|$))
       | (?P<op>&|\|)
       | (?P<word>[^\s()"&|]+)
     )""",
@@ -65,6 +72,7 @@ class Fields:
     analyzers: dict[str, Analyzer]
     facets: dict[str, str]  # what the user types -> the keyword field of a facet's exact values
     unpositioned: frozenset[str] = frozenset()  # text fields without word positions: no phrases there
+    sentences: dict[str, str] = dataclasses.field(default_factory=dict)  # text field -> its sentence field (/s, /p)
 
 
 # The values a facet field holds (lowercase), for matching ``state:carolina`` against them.
@@ -186,7 +194,11 @@ class _Parser:
             if not self.peek() or self.peek()[0] in ("OR", "AND", "rparen", "near"):
                 raise QueryError(f"{connector} needs a term on each side")
             right = self.atom()
-            left = self.near(left, right, _slop(connector))
+            unit = connector.lower()
+            if unit in ("/s", "/p") and self.fields.sentences:
+                left = self.same_unit(left, right, SAME_SENTENCE if unit == "/s" else SAME_PARAGRAPH)
+            else:
+                left = self.near(left, right, _slop(connector), ordered=connector.startswith("+"))
         return left
 
     def atom(self) -> wq.Query:
@@ -313,17 +325,30 @@ class _Parser:
             raise QueryError(f"the phrase {token} has nothing to search for")
         return _either(options)
 
-    def near(self, left: wq.Query, right: wq.Query, slop: int) -> wq.Query:
-        """Per field, both sides within ``slop`` words of each other in either order."""
+    def near(self, left: wq.Query, right: wq.Query, slop: int, *, ordered: bool = False) -> wq.Query:
+        """Per field, both sides within ``slop`` words of each other (``ordered``: left first)."""
         options = []
-        for field in self.fields.default:
-            if field in self.fields.unpositioned:
+        for name in self.fields.default:
+            if name in self.fields.unpositioned:
                 continue
-            a, b = _spans_for(left, field), _spans_for(right, field)
+            a, b = _spans_for(left, name), _spans_for(right, name)
             if a is not None and b is not None:
-                options.append(spans.SpanNear2([a, b], slop=slop, ordered=False))
+                options.append(spans.SpanNear2([a, b], slop=slop, ordered=ordered))
         if not options:
             raise QueryError("a proximity connector joins words, phrases or OR-groups of them")
+        return _either(options)
+
+    def same_unit(self, left: wq.Query, right: wq.Query, slop: int) -> wq.Query:
+        """Per field, both sides in one sentence (``slop`` 0) or one paragraph, on its sentence field."""
+        options = []
+        for name in self.fields.default:
+            if (sentences := self.fields.sentences.get(name)) is None:
+                continue
+            a, b = _in_sentences(left, name, sentences), _in_sentences(right, name, sentences)
+            if a is not None and b is not None:
+                options.append(spans.SpanNear2([a, b], slop=slop, ordered=False, mindist=0))
+        if not options:
+            raise QueryError("/s and /p join words, phrases or OR-groups of them")
         return _either(options)
 
 
@@ -338,6 +363,25 @@ def _slop(connector: str) -> int:
 
 def _either(options: list[wq.Query]) -> wq.Query:
     return options[0] if len(options) == 1 else wq.Or(options)
+
+
+def _in_sentences(query: wq.Query, name: str, sentences: str) -> wq.Query | None:
+    """The part of ``query`` that searches text field ``name``, moved to its sentence field, where a
+    phrase's words share their sentence's position (so a phrase there is its words in one sentence)."""
+    if isinstance(query, wq.Term):
+        return wq.Term(sentences, query.text) if query.fieldname == name else None
+    if isinstance(query, (wq.Prefix, wq.Wildcard)):
+        return query.__class__(sentences, query.text) if query.fieldname == name else None
+    if isinstance(query, wq.Phrase):
+        if query.fieldname != name:
+            return None
+        return spans.SpanNear2([wq.Term(sentences, w) for w in query.words], slop=0, ordered=False, mindist=0)
+    if isinstance(query, spans.SpanNear2):  # an earlier /s or /p of this field: already there
+        return query if {f for f, _ in query.iter_all_terms()} == {sentences} else None
+    if isinstance(query, wq.Or):
+        parts = [p for p in (_in_sentences(q, name, sentences) for q in query.subqueries) if p is not None]
+        return None if not parts else parts[0] if len(parts) == 1 else spans.SpanOr(parts)
+    return None
 
 
 def _spans_for(query: wq.Query, field: str) -> wq.Query | None:

@@ -7,10 +7,11 @@ every item of the determination.
 from __future__ import annotations
 
 from whoosh import columns
-from whoosh.analysis import BiWordFilter, LowercaseFilter, RegexTokenizer, StemmingAnalyzer
+from whoosh.analysis import BiWordFilter, LowercaseFilter, RegexTokenizer, StemFilter, StemmingAnalyzer
 from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, Schema
 
 from .query import Fields
+from .sentences import SentenceTokenizer
 
 # No stop words: "not medically necessary" must not match "medically necessary".
 TEXT_ANALYZER = StemmingAnalyzer(stoplist=None, minsize=1)
@@ -18,6 +19,8 @@ NAME_ANALYZER = RegexTokenizer() | LowercaseFilter()
 # Each pair of neighbouring words as one term ("medic necessari"), so a phrase is a few term
 # lookups instead of a walk over word positions in every document holding its words.
 PAIR_ANALYZER = TEXT_ANALYZER | BiWordFilter(sep=" ")
+# The same words, each at its sentence's position (sentences.py): what /s and /p are answered on.
+SENTENCE_ANALYZER = SentenceTokenizer() | LowercaseFilter() | StemFilter()
 
 # The text fields whose phrases are answered from word pairs: field -> its pairs field.
 PAIR_FIELDS = {"request": "request_pairs", "rationale": "rationale_pairs", "summary": "summary_pairs"}
@@ -28,9 +31,12 @@ TEXT_BOOSTS = {"request": 2.0, "rationale": 1.0, "summary": 0.5}
 # The guidelines an item cites, as written (source, title, section, pages): words, not pairs.
 GUIDELINE_FIELD = "guideline"
 
+# Each text field's sentence field: field -> the field /s and /p search for it.
+SENTENCE_FIELDS = {name: f"{name}_sentences" for name in (*TEXT_BOOSTS, GUIDELINE_FIELD)}
+
 # Held by a determination's first item only. The summary is most of a determination's words;
 # indexing it with every item made the index and the ingest about twice what they need to be.
-SHARED_FIELDS = frozenset({"summary", PAIR_FIELDS["summary"]})
+SHARED_FIELDS = frozenset({"summary", PAIR_FIELDS["summary"], SENTENCE_FIELDS["summary"]})
 
 # Facets, in the order the page shows them: name -> label.
 FACETS = {
@@ -61,6 +67,8 @@ SCHEMA = Schema(
        for name, boost in TEXT_BOOSTS.items()},
     drug=TEXT(analyzer=NAME_ANALYZER, phrase=False),  # generic and brand words: either finds the item
     **{GUIDELINE_FIELD: TEXT(analyzer=TEXT_ANALYZER)},
+    **{sentences: TEXT(analyzer=SENTENCE_ANALYZER, field_boost=TEXT_BOOSTS.get(name, 1.0))
+       for name, sentences in SENTENCE_FIELDS.items()},
     hit=STORED(),  # what a result shows, in one stored value
     **{facet_field(name): KEYWORD(commas=True, lowercase=True, scorable=False) for name in FACETS},
 )
@@ -84,6 +92,7 @@ def query_fields(scope: str) -> Fields:
         analyzers={name: SCHEMA[name].analyzer for name in _TEXT_FIELDS},
         facets={name: facet_field(name) for name in FACETS},
         unpositioned=frozenset({"drug"}),
+        sentences=SENTENCE_FIELDS,
     )
 
 
