@@ -19,7 +19,7 @@ from . import whoosh_internals as internals
 from .documents import datenum
 from .evaluate import Step, plan
 from .facets import count_facets, filter_mask
-from .highlight import marked_words, query_terms, snippets, with_summary_snippets
+from .highlight import Marks, query_marks, query_terms, snippets, with_summary_snippets
 from .query import MAX_EXPANSION, QueryError, parse_query
 from .results import Hit, IndexMissing, PageOutOfRange, SearchParams, SearchResult
 from .schema import DEFAULT_SCOPE, facet_field, query_fields
@@ -78,7 +78,7 @@ def _date_from_num(value: int) -> date | None:
     return date(value // 10000, value // 100 % 100, value % 100)
 
 
-def _hit(ctx: Context, docnum: int, words: set[str], score: float | None) -> Hit:
+def _hit(ctx: Context, docnum: int, marks: Marks, score: float | None) -> Hit:
     fields = ctx.stored(docnum)
     return Hit(
         key=fields["key"],
@@ -94,7 +94,7 @@ def _hit(ctx: Context, docnum: int, words: set[str], score: float | None) -> Hit
         added=datetime.fromtimestamp(fields["added"] / 1000, tz=UTC) if fields["added"] else None,
         states=fields["states"],
         specialties=fields["specialties"],
-        snippets=snippets(fields["rationale"], words),
+        snippets=snippets(fields["rationale"], marks),
         score=score,
         rationale=fields["rationale"],
     )
@@ -209,13 +209,14 @@ def _search(params: SearchParams, ctx: Context) -> SearchResult:
         page_docs = [(int(d), None) for d in ordered[start:start + params.per_page]]
 
     terms = query_terms(query, ctx.reader)
-    words = marked_words(terms)
+    marks = query_marks(query, ctx.reader)
     return SearchResult(
         params=params,
         count=count,
         page=params.page,
         pages=pages,
-        hits=with_summary_snippets([_hit(ctx, docnum, words, score) for docnum, score in page_docs], terms),
+        hits=with_summary_snippets([_hit(ctx, docnum, marks, score) for docnum, score in page_docs],
+                                   query_marks(query, ctx.reader, ("summary",))),
         facets=count_facets(version, base, scope.masks, params),
         terms={(f, t) for f, ts in terms.items() for t in ts},
     )
@@ -240,19 +241,20 @@ def iter_matches(params: SearchParams) -> Iterator[Hit]:
     phrases checked word by word."""
     ctx, step, final = _final(params)
     for docnum in _verified(step, _ordered(params, step, ctx.version, final)):
-        yield _hit(ctx, int(docnum), set(), None)
+        yield _hit(ctx, int(docnum), Marks(), None)
 
 
-def highlight_words(q: str, scope: str = DEFAULT_SCOPE) -> set[str]:
-    """The analysed words a query looks for in document text, wildcards expanded; empty if it cannot be read."""
+def highlight_words(q: str, scope: str = DEFAULT_SCOPE) -> Marks:
+    """What a query marks in document text (its words, wildcards expanded, and its phrases);
+    nothing if it cannot be read."""
     if not q.strip():
-        return set()
+        return Marks()
     try:
         ctx = searcher.current()
         query = parse(q, ctx, scope)
     except (QueryError, IndexMissing):
-        return set()
-    return marked_words(query_terms(query, ctx.reader))
+        return Marks()
+    return query_marks(query, ctx.reader)
 
 
 def clear_result_cache() -> bool:

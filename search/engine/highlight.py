@@ -1,33 +1,20 @@
-"""Marking a query's words in text: snippets for results, whole texts for the case page."""
+"""Marking a query's matches in text: snippets for results, whole texts for the case page.
+
+A phrase is one match: each of its occurrences is one <mark>, and its words alone are not
+marked; so the case page counts and steps through the phrase, not its words. Words are
+compared as the index analyses them (stems), so a mark is exactly what matched.
+"""
 from __future__ import annotations
 
+from collections.abc import Iterator
+from dataclasses import dataclass
 from html import escape
 
-from whoosh import highlight
 from whoosh import query as wq
 
 from . import config
 from .results import Hit
 from .schema import MARKED_FIELDS, SCHEMA, SENTENCE_FIELDS, TEXT_ANALYZER
-
-
-class _WholeWordFragmenter(highlight.ContextFragmenter):
-    """Whoosh's context fragments, widened to the spaces around them: a snippet never starts or
-    ends inside "8/10" or "L4-5" (Whoosh cuts at its tokens, and "/" or "-" ends one)."""
-
-    def fragment_tokens(self, text, tokens):
-        for fragment in super().fragment_tokens(text, tokens):
-            start, end = fragment.startchar, fragment.endchar
-            while start > 0 and not text[start - 1].isspace():
-                start -= 1
-            while end < len(text) and not text[end].isspace():
-                end += 1
-            fragment.startchar, fragment.endchar = start, end
-            yield fragment
-
-
-_FORMATTER = highlight.HtmlFormatter(tagname="mark", between=" … ")
-_FRAGMENTER = _WholeWordFragmenter(maxchars=300, surround=60)
 
 
 def query_terms(query: wq.Query | None, reader) -> dict[str, set[str]]:
@@ -66,36 +53,113 @@ def _leaves(query: wq.Query):
         yield from _leaves(child)
 
 
-def marked_words(terms: dict[str, set[str]]) -> set[str]:
-    """The analysed words to mark in document text."""
-    return set().union(*(terms.get(name, set()) for name in MARKED_FIELDS))
+@dataclass(frozen=True)
+class Marks:
+    """What to mark in a text: words, and phrases (each occurrence one mark), as analysed words."""
+
+    words: frozenset[str] = frozenset()
+    phrases: tuple[tuple[str, ...], ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.words or self.phrases)
 
 
-def highlight_text(text: str, words: set[str], *, top: int = 2, whole: bool = False) -> str:
-    """HTML of ``text`` (escaped) with ``words`` (analysed terms) in <mark>."""
-    if not words:
-        return escape(text)
-    fragmenter = highlight.WholeFragmenter(charlimit=None) if whole else _FRAGMENTER
-    marked = highlight.highlight(text, frozenset(words), TEXT_ANALYZER, fragmenter, _FORMATTER, top=top)
-    return marked or ("" if not whole else escape(text))
+def query_marks(query: wq.Query | None, reader, fields: tuple[str, ...] = MARKED_FIELDS) -> Marks:
+    """The words and phrases of ``query`` that search ``fields`` and that the index holds."""
+    if query is None:
+        return Marks()
+    words: set[str] = set()
+    phrases: set[tuple[str, ...]] = set()
+    for leaf in _leaves(query):
+        if isinstance(leaf, wq.Phrase):
+            if _TEXT_OF.get(leaf.fieldname, leaf.fieldname) in fields:
+                phrases.add(tuple(leaf.words))
+            continue
+        for fieldname, texts in query_terms(leaf, reader).items():
+            if fieldname in fields:
+                words |= texts
+    return Marks(frozenset(words), tuple(sorted(phrases)))
 
 
-def snippets(rationale: str, words: set[str]) -> list[str]:
-    """The rationale's best passages with the query's words marked, else its opening."""
-    if words and (marked := highlight_text(rationale, words)):
+def _matches(text: str, marks: Marks) -> list[tuple[int, int]]:
+    """(start, end) of each match in ``text``, in order, none overlapping: phrases first, then words."""
+    tokens = [(token.text, token.startchar, token.endchar) for token in TEXT_ANALYZER(text, chars=True)]
+    found = []
+    for phrase in marks.phrases:
+        size = len(phrase)
+        found += [(tokens[i][1], tokens[i + size - 1][2]) for i in range(len(tokens) - size + 1)
+                  if tokens[i][0] == phrase[0] and all(tokens[i + k][0] == phrase[k] for k in range(1, size))]
+    found += [(start, end) for word, start, end in tokens if word in marks.words]
+    found.sort(key=lambda match: (match[0], -match[1]))  # at one start, the longer (a phrase) first
+    kept: list[tuple[int, int]] = []
+    for start, end in found:
+        if not kept or start >= kept[-1][1]:  # a word inside a phrase's match is part of it
+            kept.append((start, end))
+    return kept
+
+
+def _html(text: str, matches: list[tuple[int, int]], start: int, end: int) -> str:
+    parts, at = [], start
+    for begin, finish in matches:
+        parts += [escape(text[at:begin]), f'<mark class="match">{escape(text[begin:finish])}</mark>']
+        at = finish
+    parts.append(escape(text[at:end]))
+    return "".join(parts)
+
+
+MAX_CHARS, SURROUND = 300, 60  # a snippet passage, and the context before its first match
+
+
+def _widened(text: str, start: int, end: int) -> tuple[int, int]:
+    """The passage grown to the spaces around it: it never starts inside "8/10" or ends before a stop."""
+    while start > 0 and not text[start - 1].isspace():
+        start -= 1
+    while end < len(text) and not text[end].isspace():
+        end += 1
+    return start, end
+
+
+def _passages(text: str, matches: list[tuple[int, int]]) -> Iterator[tuple[int, int, int, int]]:
+    """(start, end, first match, last match) of passages of up to MAX_CHARS, each from a match on."""
+    i = 0
+    while i < len(matches):
+        start = max(0, matches[i][0] - SURROUND)
+        last = i
+        while last + 1 < len(matches) and matches[last + 1][1] <= start + MAX_CHARS:
+            last += 1
+        yield (start, min(len(text), matches[last][1] + SURROUND), i, last)
+        i = last + 1
+
+
+def highlight_text(text: str, marks: Marks, *, top: int = 2, whole: bool = False) -> str:
+    """HTML of ``text`` (escaped) with each match of ``marks`` in one <mark>: all of it
+    (``whole``), or its ``top`` passages with the most matches, in text order; "" if none matches."""
+    matches = _matches(text, marks) if marks else []
+    if whole:
+        return _html(text, matches, 0, len(text))
+    best = sorted(_passages(text, matches), key=lambda p: (p[2] - p[3], p[0]))[:top]
+    shown = []
+    for start, end, first, last in sorted(best):
+        start, end = _widened(text, start, end)
+        shown.append(_html(text, matches[first:last + 1], start, end))
+    return " … ".join(shown)
+
+
+def snippets(rationale: str, marks: Marks) -> list[str]:
+    """The rationale's best passages with the query's matches marked, else its opening."""
+    if marks and (marked := highlight_text(rationale, marks)):
         return [marked]
     return [escape(rationale[:300] + ("…" if len(rationale) > 300 else ""))]
 
 
-def with_summary_snippets(hits: list[Hit], terms: dict[str, set[str]]) -> list[Hit]:
+def with_summary_snippets(hits: list[Hit], marks: Marks) -> list[Hit]:
     """A hit that matched only in its case summary shows the summary passage, labelled, so the
     reader sees why it is there (summaries are handed in: the index does not store them)."""
-    words = terms.get("summary", set())
-    unmarked = [hit for hit in hits if words and not any("<mark" in s for s in hit.snippets)]
+    unmarked = [hit for hit in hits if marks and not any("<mark" in s for s in hit.snippets)]
     if not unmarked:
         return hits
     summaries = config.summaries(hit.slug for hit in unmarked)
     for hit in unmarked:
-        if marked := highlight_text(summaries.get(hit.slug, ""), words):
+        if marked := highlight_text(summaries.get(hit.slug, ""), marks):
             hit.snippets = [f'<span class="snippet-source">Case summary:</span> {marked}']
     return hits

@@ -1,0 +1,58 @@
+"""A phrase is one match: one <mark> per occurrence, on the results page and the case page,
+and the case page counts occurrences, not words. Counted here from the stored texts."""
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+from django.urls import reverse
+
+from search import engine
+from search.engine import SearchParams, schema
+from search.models import Determination, DisputedItem
+
+from .conftest import DWC, SEEDS
+
+pytestmark = pytest.mark.django_db
+PHRASE = "functional improvement"
+
+
+@pytest.fixture
+def corpus(ingested):
+    ingested(SEEDS, DWC)
+
+
+def occurrences(text: str, phrase: str) -> int:
+    words, wanted = schema.analysed(text), schema.analysed(phrase)
+    return sum(words[i:i + len(wanted)] == wanted for i in range(len(words) - len(wanted) + 1))
+
+
+def marks_in(fragment: str) -> list[str]:
+    return [html.unescape(m) for m in re.findall(r"<mark[^>]*>(.*?)</mark>", fragment, re.DOTALL)]
+
+
+def test_each_occurrence_of_a_phrase_is_one_mark_in_the_snippets(corpus):
+    hits = engine.search(SearchParams(q=f'"{PHRASE}"', per_page=100)).hits
+    marked = [m for hit in hits for m in marks_in(hit.snippets[0])]
+    assert marked
+    assert all(schema.analysed(m) == schema.analysed(PHRASE) for m in marked), marked  # never a lone word
+
+
+def test_the_case_page_counts_and_marks_the_phrase_not_its_words(corpus, client):
+    item = max((i for i in DisputedItem.objects.select_related("determination")
+                if occurrences(i.rationale, PHRASE) > 1), key=lambda i: occurrences(i.rationale, PHRASE))
+    record = Determination.objects.get(pk=item.determination_id)
+    expected = occurrences(record.summary, PHRASE) + sum(occurrences(i.rationale, PHRASE) for i in record.items.all())
+    body = client.get(reverse("determination", args=[record.slug]), {"q": f'"{PHRASE}"'}).content.decode()
+    marked = marks_in(body)
+    assert len(marked) == expected
+    assert all(schema.analysed(m) == schema.analysed(PHRASE) for m in marked)
+    assert f"{expected} matches" in body
+
+
+def test_words_and_a_phrase_together_mark_the_phrase_once_and_other_words_alone(corpus):
+    marks = engine.highlight_words(f'"{PHRASE}" OR functional')
+    text = "Functional improvement was noted, and functional status improved."
+    marked = marks_in(engine.highlight_text(text, marks, whole=True))
+    assert marked == ["Functional improvement", "functional"]
