@@ -27,7 +27,7 @@ setup: $(VENV)/.installed
 # Demo data: generated determinations, plus the real ones when ../shared is beside the checkout.
 demo: setup
 	@echo "== generating $(DEMO_DOCS) demo determinations into var/demo"
-	$(PY) manage.py generate_corpus --count $(DEMO_DOCS) --out var/demo --seed 1
+	$(PY) manage.py generate_corpus --count $(DEMO_DOCS) --out var/demo --seed 1 --demo
 	@echo "== ingesting them (parse, store, index)"
 	$(PY) manage.py ingest var/demo
 	@echo "== ingesting the real documents in $(SHARED), if it is there"

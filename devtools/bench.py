@@ -63,7 +63,7 @@ QUERY_MIX: tuple[BenchQuery, ...] = (
 )
 
 # Facets with one value per item are columns of the FTS5 side's item table; the others a side table.
-SINGLE_FACETS = ("outcome", "drug", "category", "year")
+SINGLE_FACETS = ("outcome", "drug", "category", "year", "source")
 MULTI_FACETS = ("specialty", "state", "guideline")
 
 
@@ -369,7 +369,7 @@ def build_fts5(source: Path, target: Path) -> None:
         PRAGMA synchronous = OFF;
         CREATE VIRTUAL TABLE item_fts USING fts5(request, rationale, guideline, drug, tokenize = 'porter unicode61');
         CREATE TABLE item (id INTEGER PRIMARY KEY, outcome TEXT, overturned INTEGER, drug TEXT, category TEXT,
-                           year TEXT, decision_date INTEGER, case_number TEXT, position INTEGER);
+                           year TEXT, decision_date INTEGER, case_number TEXT, position INTEGER, source TEXT);
         CREATE TABLE item_value (item INTEGER, facet TEXT, value TEXT, PRIMARY KEY (item, facet, value))
             WITHOUT ROWID;
     """)
@@ -378,27 +378,28 @@ def build_fts5(source: Path, target: Path) -> None:
         SELECT i.id, i.request, i.rationale, i.maximus_guideline || char(10) || i.claims_guideline,
                i.drug, i.brand, i.outcome, i.category, i.guidelines,
                d.decision_date, d.reviewer_states, d.reviewer_specialties, d.reviewer_subspecialties,
-               coalesce(d.case_number, d.slug), i.position
+               coalesce(d.case_number, d.slug), i.position, d.generated
         FROM search_disputeditem i JOIN search_determination d ON d.id = i.determination_id ORDER BY i.id
     """)
     with db:
         while batch := rows.fetchmany(2000):
             fts, items, values = [], [], []
             for (pk, request, rationale, guideline, drug, brand, outcome, category, guidelines, decided, states,
-                 specialties, subspecialties, case_number, position) in batch:
+                 specialties, subspecialties, case_number, position, generated) in batch:
                 # The site's default scope: an item's own text, without the case summary.
                 fts.append((pk, request, rationale, guideline, " ".join(filter(None, [drug, brand]))))
                 year = decided[:4] if decided else None
                 items.append((pk, _facet_value(outcome), int(outcome.lower() == "overturned"),
                               _facet_value(drug) if drug else None, _facet_value(category), year,
-                              int(decided.replace("-", "")) if decided else 0, case_number, position))
+                              int(decided.replace("-", "")) if decided else 0, case_number, position,
+                              "generated" if generated else "real"))
                 multi = {"specialty": json.loads(specialties) + json.loads(subspecialties),
                          "state": json.loads(states), "guideline": json.loads(guidelines)}
                 values.extend({(pk, name, _facet_value(v)) for name, vs in multi.items() for v in vs
                                if _facet_value(v)})
             db.executemany("INSERT INTO item_fts (rowid, request, rationale, guideline, drug) VALUES (?, ?, ?, ?, ?)",
                            fts)
-            db.executemany("INSERT INTO item VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", items)
+            db.executemany("INSERT INTO item VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", items)
             db.executemany("INSERT INTO item_value VALUES (?, ?, ?)", values)
     src.close()
     db.executescript("""

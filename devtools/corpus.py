@@ -22,7 +22,7 @@ from typing import TypeVar
 
 from search import vocab
 from search.parser import make_item
-from search.record import OVERTURNED, UPHELD, Determination, Item
+from search.record import GENERATED_NOTICE, OVERTURNED, UPHELD, Determination, Item
 
 from .guidelines import (
     _ACOEM_CHAPTER_NUMBERS,
@@ -1261,17 +1261,22 @@ def _record(rng: random.Random, case: _Case, case_number: str) -> Determination:
     return record
 
 
-def generate(count: int, *, seed: int = 0) -> Iterator[tuple[str, str, Determination]]:
+def generate(count: int, *, seed: int = 0, demo: bool = False) -> Iterator[tuple[str, str, Determination]]:
     """``count`` determinations as (file name, text, the record the text was made from).
 
     The same seed gives the same documents. Case numbers ("CM15-0123456", the
     year the application was received) are unique within one call; a document
     rendered without its header table keeps the number in its file name only.
+    ``demo``: every document has its header table (a case number and dates, like a real
+    one) and opens with GENERATED_NOTICE, so the site marks it as generated wherever it
+    shows it; the parser's test corpus keeps the headerless variants.
     """
     rng = random.Random(seed)
     used: set[str] = set()
     for _ in range(count):
         case = _case(rng)
+        if demo:
+            case.with_header = True
         while True:
             case_number = f"CM{case.received.year % 100:02d}-{rng.randint(1, 299999):07d}"
             if case_number not in used:
@@ -1279,6 +1284,9 @@ def generate(count: int, *, seed: int = 0) -> Iterator[tuple[str, str, Determina
                 break
         record = _record(rng, case, case_number)
         text = render(record, rng=rng)
+        if demo:
+            record.generated = True
+            text = f"{GENERATED_NOTICE}\n{text}"
         yield f"{case_number}.txt", text, record
 
 

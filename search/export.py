@@ -15,7 +15,7 @@ from .models import DisputedItem
 
 # Scripts read these by name and by position: add new columns at the end, never rename or move one.
 COLUMNS = ("case_number", "decision_date", "item", "request", "outcome", "drug", "brand", "category",
-           "reviewer_states", "reviewer_specialties", "url", "rationale", "injury_date", "guidelines")
+           "reviewer_states", "reviewer_specialties", "url", "rationale", "injury_date", "guidelines", "generated")
 BATCH = 500
 
 
@@ -59,6 +59,7 @@ def _row(hit: Hit, item: DisputedItem | None, url: str) -> list[object]:
         hit.case_number, hit.decision_date or "", hit.position, hit.request, hit.outcome, hit.drug, hit.brand,
         hit.category, "; ".join(hit.states), "; ".join(hit.specialties), url, hit.rationale,
         injury_date.isoformat() if injury_date else "", guidelines_text(item) if item else "",
+        "yes" if hit.generated else "",  # demonstration text from the corpus generator, not a decision
     ]
 
 

@@ -40,6 +40,7 @@ def item_documents(determination: Determination) -> Iterator[ItemDocument]:
             specialties=list(determination.reviewer_specialties) + list(determination.reviewer_subspecialties),
             guidelines=list(item.guidelines),
             citations="\n".join(filter(None, [item.maximus_guideline, item.claims_guideline])),
+            generated=determination.generated,
         )
 
 

@@ -119,6 +119,7 @@ def save_record(*, record: Record, source_name: str, original: str, text: str, s
         "patient_age": record.patient_age,
         "patient_sex": record.patient_sex or "",
         "summary": record.summary,
+        "generated": record.generated,
         "source_name": source_name,
         "original": original,
         "text": text,

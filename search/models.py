@@ -30,6 +30,9 @@ class Determination(models.Model):
     patient_age = models.PositiveSmallIntegerField(null=True, blank=True)
     patient_sex = models.CharField(max_length=6, blank=True)
     summary = models.TextField(blank=True)
+    # Demonstration text from the corpus generator (it opens with record.GENERATED_NOTICE), never a
+    # real decision: the site labels it wherever it shows it.
+    generated = models.BooleanField(default=False, db_index=True)
 
     source_name = models.CharField(max_length=255, help_text="file name as ingested")
     original = models.FileField(storage=originals_storage, max_length=255)

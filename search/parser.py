@@ -15,7 +15,7 @@ import re
 from datetime import date
 
 from . import vocab
-from .record import OUTCOMES, Determination, Item, ParseError
+from .record import GENERATED_NOTICE, OUTCOMES, Determination, Item, ParseError
 
 # -- normalisation -----------------------------------------------------------------
 
@@ -453,7 +453,7 @@ def parse(text: str) -> Determination:
             raise ParseError(f"the text is cut off before its decisions (no '{_ISSUES_HEADING}')")
         raise ParseError("not an IMR final determination: none of its headings were found")
 
-    record = Determination()
+    record = Determination(generated=GENERATED_NOTICE in text[:1000])
     head_end = _index_of(lines, _HOW_HEADING)
     credentials_end = summary_at if summary_at is not None else issues_at
     _parse_header("\n".join(lines[: head_end if head_end is not None else credentials_end]), record)

@@ -43,6 +43,7 @@ class Determination:
     patient_sex: str | None = None  # "male" | "female"
     summary: str = ""
     items: list[Item] = field(default_factory=list)
+    generated: bool = False  # the document opens with GENERATED_NOTICE: demonstration text, not a decision
 
     def as_json(self) -> dict:
         data = asdict(self)
@@ -50,6 +51,11 @@ class Determination:
             if isinstance(value, date):
                 data[key] = value.isoformat()
         return data
+
+
+# The first line of every document the corpus generator writes for demonstration: the parser
+# marks such a document as generated, and the site says so wherever it shows it.
+GENERATED_NOTICE = "IMR SEARCH DEMONSTRATION DOCUMENT: generated text, not a real IMR determination"
 
 
 class ParseError(ValueError):

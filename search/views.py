@@ -66,6 +66,7 @@ def _hit_json(request: HttpRequest, hit) -> dict:
             f"{reverse('determination', args=[hit.slug])}?{urlencode({'q': request.GET.get('q', '')})}#{hit.anchor}"
         ),
         "snippets": hit.snippets,
+        "generated": hit.generated,  # demonstration text from the corpus generator, not a real decision
     }
 
 

@@ -47,8 +47,8 @@ def stored(row: dict[str, str]) -> DisputedItem:
 
 
 def test_the_old_columns_keep_their_names_and_order_and_the_new_ones_follow(corpus, client):
-    assert header(client, q="mri") == [*OLD_COLUMNS, "injury_date", "guidelines"]
-    assert header(client, q="nothingmatchesthisword") == [*OLD_COLUMNS, "injury_date", "guidelines"]
+    assert header(client, q="mri") == [*OLD_COLUMNS, "injury_date", "guidelines", "generated"]
+    assert header(client, q="nothingmatchesthisword") == [*OLD_COLUMNS, "injury_date", "guidelines", "generated"]
 
 
 def test_each_row_gives_the_date_of_injury_the_cited_guidelines_and_the_items_address(corpus, client):

@@ -43,6 +43,7 @@ def expected_facets(items) -> dict[str, Counter]:
             counts["guideline"][value] += 1
         if d.decision_date:
             counts["year"][str(d.decision_date.year)] += 1
+        counts["source"]["Generated (demonstration)" if d.generated else "Real determinations"] += 1
     return counts
 
 

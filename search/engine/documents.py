@@ -31,6 +31,7 @@ class ItemDocument:
     specialties: list[str] = field(default_factory=list)  # specialties, then subspecialties
     guidelines: list[str] = field(default_factory=list)  # their sources: MTUS, ACOEM, ODG, other
     citations: str = ""  # the guidelines cited, as written: source, title, section, pages
+    generated: bool = False  # demonstration text from the corpus generator, not a real decision
 
     @property
     def key(self) -> str:
@@ -45,6 +46,7 @@ class ItemDocument:
             "state": list(self.states),
             "guideline": list(self.guidelines),
             "year": [str(self.decision_date.year)] if self.decision_date else [],
+            "source": ["generated" if self.generated else "real"],
         }
 
     def digest(self) -> str:
@@ -95,6 +97,7 @@ def whoosh_document(item: ItemDocument) -> dict:
             "states": facets["state"],
             "specialties": facets["specialty"],
             "digest": item.digest(),
+            "generated": item.generated,
         },
         **{facet_field(name): ",".join(v.replace(",", " ") for v in values) for name, values in facets.items()},
     }

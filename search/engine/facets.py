@@ -9,6 +9,8 @@ from .results import FacetValue, SearchParams
 from .schema import FACETS, facet_key
 from .searcher import Version
 
+SOURCES = {"real": "Real determinations", "generated": "Generated (demonstration)"}
+
 
 def display(name: str, value: str) -> str:
     """A facet value (lowercase in the index) as the page shows it."""
@@ -20,6 +22,8 @@ def display(name: str, value: str) -> str:
         return vocab.canonical_specialty(value) or value.title()
     if name == "guideline":
         return value if value == "other" else value.upper()
+    if name == "source":
+        return SOURCES.get(value, value)
     return value
 
 

@@ -97,6 +97,7 @@ def _hit(ctx: Context, docnum: int, marks: Marks, score: float | None) -> Hit:
         snippets=snippets(fields["rationale"], marks),
         score=score,
         rationale=fields["rationale"],
+        generated=fields.get("generated", False),
     )
 
 

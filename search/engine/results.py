@@ -65,6 +65,7 @@ class Hit:
     snippets: list[str]  # HTML: document text escaped, matched words in <mark>
     score: float | None = None
     rationale: str = ""
+    generated: bool = False  # demonstration text, not a real decision
 
     @property
     def anchor(self) -> str:

@@ -47,6 +47,7 @@ FACETS = {
     "state": "Licensure state",
     "guideline": "Guideline source",
     "year": "Decision year",
+    "source": "Source",
 }
 
 
