@@ -27,21 +27,19 @@ from whoosh.query import spans
 
 from search import vocab
 
+from .sentences import SAME_PARAGRAPH, SAME_SENTENCE
+
 MAX_QUERY_LENGTH = 1000
 MAX_EXPANSION = 2000  # a wildcard past this many words is refused, not run slowly
 # Without sentence fields (Fields.sentences empty), /s and /p fall back to these word distances.
 SENTENCE_SLOP = 20
 PARAGRAPH_SLOP = 60
-# In a sentence field (sentences.py) a word's position names its sentence: one sentence is one
-# position, and one paragraph spans fewer positions than this.
-SAME_SENTENCE = 0
-SAME_PARAGRAPH = 1 << 19
 
 _TOKEN = re.compile(
     r"""\s*(?:
         (?P<lparen>\()|(?P<rparen>\))
       | (?P<phrase>"[^"]*"(?:~\d+)?)
-      | (?P<near>(?:/s|/p|/\d+|w/\d+|near/\d+|\+\d+)(?=[\s("]|$))
+      | (?P<near>(?:/s|/p|\+s|\+p|/\d+|w/\d+|near/\d+|\+\d+)(?=[\s("]|$))
       | (?P<op>&|\|)
       | (?P<word>[^\s()"&|]+)
     )""",
@@ -195,8 +193,9 @@ class _Parser:
                 raise QueryError(f"{connector} needs a term on each side")
             right = self.atom()
             unit = connector.lower()
-            if unit in ("/s", "/p") and self.fields.sentences:
-                left = self.same_unit(left, right, SAME_SENTENCE if unit == "/s" else SAME_PARAGRAPH)
+            if unit in ("/s", "/p", "+s", "+p") and self.fields.sentences:
+                slop = SAME_SENTENCE if unit.endswith("s") else SAME_PARAGRAPH
+                left = self.same_unit(left, right, slop, ordered=unit.startswith("+"))
             else:
                 left = self.near(left, right, _slop(connector), ordered=connector.startswith("+"))
         return left
@@ -338,17 +337,18 @@ class _Parser:
             raise QueryError("a proximity connector joins words, phrases or OR-groups of them")
         return _either(options)
 
-    def same_unit(self, left: wq.Query, right: wq.Query, slop: int) -> wq.Query:
-        """Per field, both sides in one sentence (``slop`` 0) or one paragraph, on its sentence field."""
+    def same_unit(self, left: wq.Query, right: wq.Query, slop: int, *, ordered: bool = False) -> wq.Query:
+        """Per field, both sides in one sentence or one paragraph (``slop``), on its sentence field;
+        ``ordered``: the left side first (+s, +p)."""
         options = []
         for name in self.fields.default:
             if (sentences := self.fields.sentences.get(name)) is None:
                 continue
             a, b = _in_sentences(left, name, sentences), _in_sentences(right, name, sentences)
             if a is not None and b is not None:
-                options.append(spans.SpanNear2([a, b], slop=slop, ordered=False, mindist=0))
+                options.append(spans.SpanNear2([a, b], slop=slop, ordered=ordered, mindist=0))
         if not options:
-            raise QueryError("/s and /p join words, phrases or OR-groups of them")
+            raise QueryError("/s, /p, +s and +p join words, phrases or OR-groups of them")
         return _either(options)
 
 
@@ -367,7 +367,7 @@ def _either(options: list[wq.Query]) -> wq.Query:
 
 def _in_sentences(query: wq.Query, name: str, sentences: str) -> wq.Query | None:
     """The part of ``query`` that searches text field ``name``, moved to its sentence field, where a
-    phrase's words share their sentence's position (so a phrase there is its words in one sentence)."""
+    phrase is its words next to each other, in order, as in the text."""
     if isinstance(query, wq.Term):
         return wq.Term(sentences, query.text) if query.fieldname == name else None
     if isinstance(query, (wq.Prefix, wq.Wildcard)):
@@ -375,7 +375,7 @@ def _in_sentences(query: wq.Query, name: str, sentences: str) -> wq.Query | None
     if isinstance(query, wq.Phrase):
         if query.fieldname != name:
             return None
-        return spans.SpanNear2([wq.Term(sentences, w) for w in query.words], slop=0, ordered=False, mindist=0)
+        return spans.SpanNear2([wq.Term(sentences, w) for w in query.words], slop=1, ordered=True)
     if isinstance(query, spans.SpanNear2):  # an earlier /s or /p of this field: already there
         return query if {f for f, _ in query.iter_all_terms()} == {sentences} else None
     if isinstance(query, wq.Or):

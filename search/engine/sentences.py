@@ -2,9 +2,11 @@
 same paragraph (as in Westlaw), not "within 20 words".
 
 Each text field has a sentence field beside it (schema.SENTENCE_FIELDS) holding the same
-words, each at a position that names its sentence: paragraph * PARAGRAPH + sentence. Two
-words are in one sentence when their positions are equal, and in one paragraph when they
-differ by less than PARAGRAPH / 2; the connectors are spans over those positions.
+words, each at a position that names its sentence and its place in it:
+(paragraph * PARAGRAPH + sentence) * SENTENCE + word. A sentence's words lie within
+SENTENCE / 2 positions of each other and any two sentences' at least that far apart, so /s
+and +s are spans within SAME_SENTENCE positions (either order, or the first first), a phrase
+there is its words next to each other, and /p is a span within SAME_PARAGRAPH.
 
 A sentence ends at ".", "!" or "?" (closing quotes and brackets may follow) before a space
 and a capital, a digit or an opening quote, unless the word before the stop is an
@@ -18,8 +20,11 @@ from bisect import bisect_right
 
 from whoosh.analysis import RegexTokenizer, Tokenizer
 
-PARAGRAPH = 1 << 20  # position step between paragraphs; a paragraph holds fewer sentences
-PARAGRAPH_SLOP = PARAGRAPH // 2  # positions within one paragraph differ by less than this
+SENTENCE = 1 << 11  # position step between sentences; a sentence's words take at most half of it
+PARAGRAPH = 1 << 20  # sentence-number step between paragraphs; a paragraph holds at most half of it
+PARAGRAPH_SLOP = PARAGRAPH // 2
+SAME_SENTENCE = SENTENCE // 2 - 1  # the most two words of one sentence are apart
+SAME_PARAGRAPH = PARAGRAPH_SLOP * SENTENCE  # less than any two paragraphs' words are apart
 
 # Words that end with a stop without ending the sentence (compared lowercased, without the stop).
 ABBREVIATIONS = frozenset({
@@ -79,8 +84,13 @@ class SentenceTokenizer(Tokenizer):
     def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True, start_pos=0,
                  start_char=0, tokenize=True, mode="", **kwargs):
         starts, codes = sentence_starts(value)
+        sentence, word = 0, 0
         for token in self.words(value, positions=True, chars=True, keeporiginal=keeporiginal,
                                 removestops=removestops, start_pos=start_pos, start_char=start_char,
                                 tokenize=tokenize, mode=mode, **kwargs):
-            token.pos = codes[bisect_right(starts, token.startchar - start_char) - 1]
+            code = codes[bisect_right(starts, token.startchar - start_char) - 1]
+            if code != sentence:
+                sentence, word = code, 0
+            token.pos = sentence * SENTENCE + min(word, SAME_SENTENCE)
+            word += 1
             yield token
