@@ -56,3 +56,21 @@ def test_words_and_a_phrase_together_mark_the_phrase_once_and_other_words_alone(
     text = "Functional improvement was noted, and functional status improved."
     marked = marks_in(engine.highlight_text(text, marks, whole=True))
     assert marked == ["Functional improvement", "functional"]
+
+
+def own_texts(item: DisputedItem) -> list[str]:
+    return [item.request, item.rationale, item.maximus_guideline, item.claims_guideline]
+
+
+@pytest.mark.parametrize("form", ["improvement", "improved", "recommended"])
+def test_a_hash_word_finds_that_form_only_and_marks_only_it(corpus, form):
+    pattern = re.compile(rf"(?<![A-Za-z0-9]){form}(?![A-Za-z0-9])", re.IGNORECASE)
+    expected = {f"{i.determination.slug}#{i.position}" for i in DisputedItem.objects.select_related("determination")
+                if any(pattern.search(t) for t in own_texts(i))}
+    exact = engine.search(SearchParams(q=f"#{form}", per_page=500))
+    assert {h.key for h in exact.hits} == expected and exact.count == len(expected) > 0
+    assert sum(v.count for v in exact.facets["outcome"]) == len(expected)  # facets count the exact form too
+    loose = {h.key for h in engine.iter_matches(SearchParams(q=form))}
+    assert expected < loose  # the plain word also finds its other forms
+    marked = [m for hit in exact.hits for m in marks_in(hit.snippets[0])]
+    assert marked and all(m.lower() == form for m in marked)

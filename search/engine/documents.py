@@ -96,6 +96,7 @@ def whoosh_document(item: ItemDocument) -> dict:
             "category": item.category,
             "states": facets["state"],
             "specialties": facets["specialty"],
+            "citations": item.citations,
             "digest": item.digest(),
             "generated": item.generated,
         },

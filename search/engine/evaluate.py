@@ -12,6 +12,7 @@ Scores are BM25F, as Whoosh's matchers would sum them.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from itertools import pairwise
 
@@ -20,8 +21,8 @@ from whoosh import query as wq
 
 from . import config
 from . import whoosh_internals as internals
-from .query import contains_run
-from .schema import PAIR_FIELDS, SCHEMA, SHARED_FIELDS, analysed
+from .query import ExactWord, contains_run
+from .schema import GUIDELINE_FIELD, PAIR_FIELDS, SCHEMA, SHARED_FIELDS, analysed
 from .scoring import bm25, idf
 from .searcher import Context, Version
 
@@ -56,12 +57,16 @@ def add_term_scores(ctx: Context, fieldname: str, texts: Iterable, scores: np.nd
         scores += found[version.carrier]
 
 
+# Where a text field's text is kept in a document's stored value.
+_STORED_TEXT = {"request": "request", "rationale": "rationale", GUIDELINE_FIELD: "citations"}
+
+
 def texts_of(ctx: Context, fieldname: str, docnums: np.ndarray) -> list[str]:
-    """The text of ``fieldname`` in each document: the request or rationale from its stored
-    value, the summary (a shared field, not stored) from whoever configured the engine."""
+    """The text of ``fieldname`` in each document: the request, rationale or cited guidelines
+    from its stored value, the summary (a shared field, not stored) from whoever configured the engine."""
     hits = [ctx.stored(docnum) for docnum in docnums]
     if fieldname not in SHARED_FIELDS:
-        return [hit[fieldname] for hit in hits]
+        return [hit.get(_STORED_TEXT.get(fieldname, fieldname), "") for hit in hits]
     summaries = config.summaries(hit["slug"] for hit in hits)
     return [summaries.get(hit["slug"], "") for hit in hits]
 
@@ -118,6 +123,24 @@ class Terms(Step):
 
     def add_scores(self, scores: np.ndarray) -> None:
         add_term_scores(self.ctx, self.fieldname, self.texts, scores, weights_only=self.weights_only)
+
+
+class Exact(Terms):
+    """``#word``: documents holding the word's stem whose text has the word in exactly that form.
+    Every holder of the stem is checked, so counts and facets are exact too."""
+
+    def __init__(self, ctx: Context, query: ExactWord):
+        super().__init__(ctx, query.fieldname, [query.text])
+        self.form = re.compile(rf"(?<![A-Za-z0-9]){re.escape(query.form)}(?![A-Za-z0-9])", re.IGNORECASE)
+
+    def _match(self) -> np.ndarray:
+        version = self.ctx.version
+        docs = self.ctx.postings(self.fieldname, self.texts[0])[0]
+        docs = docs[version.live[docs]]
+        held = [bool(self.form.search(text)) for text in texts_of(self.ctx, self.fieldname, docs)]
+        mask = np.zeros(version.doc_count, dtype=bool)
+        mask[docs[np.array(held, dtype=bool)]] = True
+        return for_items(mask, self.fieldname, version)
 
 
 class PairPhrase(Terms):
@@ -214,6 +237,8 @@ def _leaf_field(query: wq.Query) -> str | None:
 
 def plan(query: wq.Query, ctx: Context) -> Step:
     """The steps of a query tree, read once."""
+    if isinstance(query, ExactWord):
+        return Exact(ctx, query)
     if isinstance(query, wq.Term):
         return Terms(ctx, query.fieldname, [query.text])
     if isinstance(query, wq.Phrase) and ctx.version.has_pairs and query.fieldname in PAIR_FIELDS:

@@ -13,6 +13,7 @@ from html import escape
 from whoosh import query as wq
 
 from . import config
+from .query import ExactWord
 from .results import Hit
 from .schema import MARKED_FIELDS, SCHEMA, SENTENCE_FIELDS, TEXT_ANALYZER
 
@@ -59,9 +60,10 @@ class Marks:
 
     words: frozenset[str] = frozenset()
     phrases: tuple[tuple[str, ...], ...] = ()
+    forms: frozenset[str] = frozenset()  # #word: these exact forms (lowercase), not their stems
 
     def __bool__(self) -> bool:
-        return bool(self.words or self.phrases)
+        return bool(self.words or self.phrases or self.forms)
 
 
 def query_marks(query: wq.Query | None, reader, fields: tuple[str, ...] = MARKED_FIELDS) -> Marks:
@@ -70,7 +72,12 @@ def query_marks(query: wq.Query | None, reader, fields: tuple[str, ...] = MARKED
         return Marks()
     words: set[str] = set()
     phrases: set[tuple[str, ...]] = set()
+    forms: set[str] = set()
     for leaf in _leaves(query):
+        if isinstance(leaf, ExactWord):
+            if leaf.fieldname in fields:
+                forms.add(leaf.form)
+            continue
         if isinstance(leaf, wq.Phrase):
             if _TEXT_OF.get(leaf.fieldname, leaf.fieldname) in fields:
                 phrases.add(tuple(leaf.words))
@@ -78,18 +85,22 @@ def query_marks(query: wq.Query | None, reader, fields: tuple[str, ...] = MARKED
         for fieldname, texts in query_terms(leaf, reader).items():
             if fieldname in fields:
                 words |= texts
-    return Marks(frozenset(words), tuple(sorted(phrases)))
+    return Marks(frozenset(words), tuple(sorted(phrases)), frozenset(forms))
 
 
 def _matches(text: str, marks: Marks) -> list[tuple[int, int]]:
     """(start, end) of each match in ``text``, in order, none overlapping: phrases first, then words."""
     tokens = [(token.text, token.startchar, token.endchar) for token in TEXT_ANALYZER(text, chars=True)]
+    if marks.forms:  # #word: the form as written, not its stem
+        found_forms = [(start, end) for _, start, end in tokens if text[start:end].lower() in marks.forms]
+    else:
+        found_forms = []
     found = []
     for phrase in marks.phrases:
         size = len(phrase)
         found += [(tokens[i][1], tokens[i + size - 1][2]) for i in range(len(tokens) - size + 1)
                   if tokens[i][0] == phrase[0] and all(tokens[i + k][0] == phrase[k] for k in range(1, size))]
-    found += [(start, end) for word, start, end in tokens if word in marks.words]
+    found += [(start, end) for word, start, end in tokens if word in marks.words] + found_forms
     found.sort(key=lambda match: (match[0], -match[1]))  # at one start, the longer (a phrase) first
     kept: list[tuple[int, int]] = []
     for start, end in found:

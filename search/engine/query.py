@@ -57,6 +57,21 @@ def case_number(text: str) -> str | None:
     return f"{match[1].upper()}{match[2]}-{match[3]}" if match else None
 
 
+class ExactWord(wq.Term):
+    """``#word``: the word in exactly this form (Westlaw's ``#``), where a plain word also finds its
+    other forms. The index holds stems, so this matches the stem and is then checked in the text."""
+
+    def __init__(self, fieldname: str, text: str, form: str):
+        super().__init__(fieldname, text)
+        self.form = form.lower()
+
+    def __eq__(self, other):
+        return super().__eq__(other) and getattr(other, "form", None) == self.form
+
+    def __hash__(self):
+        return super().__hash__() ^ hash(self.form)
+
+
 class QueryError(ValueError):
     """The query cannot be read; the message says where and why."""
 
@@ -264,7 +279,23 @@ class _Parser:
         return _either([wq.Term(facet, value) for value in matches])
 
     # -- leaves
+    def exact(self, word: str, fields: tuple[str, ...]) -> wq.Query:
+        """``#word``: that form only, in each positioned text field (no drug equivalents, no wildcards)."""
+        if not re.fullmatch(r"[A-Za-z0-9]+", word):
+            raise QueryError(f"#{word} : # takes one plain word (letters and digits)")
+        options = []
+        for field in fields:
+            stems = [token.text for token in self.fields.analyzers[field](word)]
+            if len(stems) == 1:
+                options.append(ExactWord(field, stems[0], word) if field not in self.fields.unpositioned
+                               else wq.Term(field, stems[0]))
+        if not options:
+            raise QueryError(f"#{word} has nothing to search for")
+        return _either(options)
+
     def word(self, word: str, fields: tuple[str, ...], *, expand_drugs: bool) -> wq.Query:
+        if word.startswith("#") and len(word) > 1:
+            return self.exact(word[1:], fields)
         if word.endswith("!"):
             word = word.rstrip("!") + "*"
         if "*" in word or "?" in word:
