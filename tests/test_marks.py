@@ -74,3 +74,26 @@ def test_a_hash_word_finds_that_form_only_and_marks_only_it(corpus, form):
     assert expected < loose  # the plain word also finds its other forms
     marked = [m for hit in exact.hits for m in marks_in(hit.snippets[0])]
     assert marked and all(m.lower() == form for m in marked)
+
+
+def test_a_connector_match_is_one_match_on_the_case_page(corpus, client):
+    from .test_sentences import split_sentences
+
+    pain, relief = schema.analysed("pain")[0], schema.analysed("relief")[0]
+
+    def both(sentence: str) -> bool:
+        words = schema.analysed(sentence)
+        return pain in words and relief in words
+
+    item = next(i for i in DisputedItem.objects.select_related("determination")
+                if sum(both(s) for s in split_sentences(i.rationale)) > 1)
+    record = Determination.objects.get(pk=item.determination_id)
+    texts = [record.summary, *(i.rationale for i in record.items.all())]
+    expected = sum(both(s) for text in texts for s in split_sentences(text))
+    body = client.get(reverse("determination", args=[record.slug]), {"q": "pain /s relief"}).content.decode()
+    assert f"{expected} matches" in body
+    for text in re.findall(r'class="[^"]*highlightable">(.*?)</p>', body, re.DOTALL):
+        numbers = re.findall(r'data-match="(\d+)"', text)
+        marked = marks_in(text)
+        assert all(schema.analysed(m)[0] in (pain, relief) for m in marked)
+        assert len(set(numbers)) <= len(numbers)  # a sentence's words share one number

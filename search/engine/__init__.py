@@ -33,7 +33,7 @@ from . import folder, whoosh_internals
 from .config import configure
 from .documents import ItemDocument
 from .find import clear_result_cache, count, highlight_words, iter_matches, search
-from .highlight import highlight_text
+from .highlight import highlight_text, match_count
 from .query import MAX_QUERY_LENGTH, QueryError, case_number
 from .results import (
     PER_PAGE,
@@ -75,6 +75,7 @@ __all__ = [
     "highlight_words",
     "indexed_items",
     "iter_matches",
+    "match_count",
     "rebuild",
     "remove",
     "replace",

@@ -6,16 +6,19 @@ compared as the index analyses them (stems), so a mark is exactly what matched.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from html import escape
 
 from whoosh import query as wq
+from whoosh.query import spans
 
 from . import config
 from .query import ExactWord
 from .results import Hit
 from .schema import MARKED_FIELDS, SCHEMA, SENTENCE_FIELDS, TEXT_ANALYZER
+from .sentences import PARAGRAPH, SAME_SENTENCE, sentence_starts
 
 
 def query_terms(query: wq.Query | None, reader) -> dict[str, set[str]]:
@@ -55,12 +58,25 @@ def _leaves(query: wq.Query):
 
 
 @dataclass(frozen=True)
+class Near:
+    """A connector of the query: its two sides' words, and what joins them (the same sentence or
+    paragraph, or within ``slop`` words). Its matches are marked word by word but count as one."""
+
+    left: frozenset[str]
+    right: frozenset[str]
+    unit: str  # "sentence", "paragraph" or "words"
+    slop: int = 0
+
+
+@dataclass(frozen=True)
 class Marks:
     """What to mark in a text: words, and phrases (each occurrence one mark), as analysed words."""
 
     words: frozenset[str] = frozenset()
     phrases: tuple[tuple[str, ...], ...] = ()
     forms: frozenset[str] = frozenset()  # #word: these exact forms (lowercase), not their stems
+    near: tuple[Near, ...] = ()  # connectors: the words of each of their matches are one match
+    words_alone: frozenset[str] = frozenset()  # words the query also asks for outside any connector
 
     def __bool__(self) -> bool:
         return bool(self.words or self.phrases or self.forms)
@@ -85,7 +101,32 @@ def query_marks(query: wq.Query | None, reader, fields: tuple[str, ...] = MARKED
         for fieldname, texts in query_terms(leaf, reader).items():
             if fieldname in fields:
                 words |= texts
-    return Marks(frozenset(words), tuple(sorted(phrases)), frozenset(forms))
+    near = tuple(_nears(query, reader, fields))
+    alone = frozenset().union(*query_terms(_without_connectors(query), reader).values()) if near else frozenset()
+    return Marks(frozenset(words), tuple(sorted(phrases)), frozenset(forms), near, alone)
+
+
+def _without_connectors(query: wq.Query) -> wq.Query:
+    """The query with every connector dropped (an empty Or where one was)."""
+    if isinstance(query, spans.SpanNear2):
+        return wq.Or([])
+    if query.children() and not isinstance(query, spans.SpanQuery):
+        return query.apply(_without_connectors)
+    return query
+
+
+def _nears(query: wq.Query, reader, fields: tuple[str, ...]) -> Iterator[Near]:
+    """The connectors of a query over ``fields`` (outermost only: a phrase inside one is its words)."""
+    if isinstance(query, spans.SpanNear2) and len(query.qs) == 2:
+        names = {fieldname for fieldname, _ in query.iter_all_terms()}
+        if len(names) == 1 and _TEXT_OF.get(next(iter(names)), next(iter(names))) in fields:
+            in_sentences = next(iter(names)) in _TEXT_OF
+            unit = ("sentence" if query.slop <= SAME_SENTENCE else "paragraph") if in_sentences else "words"
+            left, right = (frozenset().union(*query_terms(side, reader).values()) for side in query.qs)
+            yield Near(left, right, unit, query.slop)
+            return
+    for child in query.children():
+        yield from _nears(child, reader, fields)
 
 
 def _matches(text: str, marks: Marks) -> list[tuple[int, int]]:
@@ -109,13 +150,74 @@ def _matches(text: str, marks: Marks) -> list[tuple[int, int]]:
     return kept
 
 
-def _html(text: str, matches: list[tuple[int, int]], start: int, end: int) -> str:
+def _groups(text: str, matches: list[tuple[int, int]], marks: Marks) -> list[int]:
+    """Which match each mark belongs to: its own, or a connector's (the words of one sentence, one
+    paragraph, or within n words, that satisfy it together), numbered in text order."""
+    group = list(range(len(matches)))
+    if not marks.near or not matches:
+        return group
+    stems = {token.startchar: (token.text, token.pos) for token in TEXT_ANALYZER(text, chars=True, positions=True)}
+    words = [stems.get(start, ("", -1)) for start, _ in matches]
+
+    def join(members: list[int]) -> None:
+        target = group[members[0]]
+        for old in {group[m] for m in members}:
+            group[:] = [target if g == old else g for g in group]
+
+    for near in marks.near:
+        if near.unit == "words":  # each word with the nearest free word of the other side, no chains
+            for i, (word, at) in enumerate(words):
+                if group.count(group[i]) > 1 or not (word in near.left or word in near.right):
+                    continue
+                for j in range(i + 1, len(words)):
+                    other, other_at = words[j]
+                    if other_at - at > near.slop:
+                        break
+                    if group.count(group[j]) == 1 and (
+                            (word in near.left and other in near.right) or (word in near.right and other in near.left)):
+                        join([i, j])
+                        break
+            continue
+        starts, codes = sentence_starts(text)
+        keys = [code if near.unit == "sentence" else code // PARAGRAPH for code in codes]
+        for key in dict.fromkeys(keys):
+            spans_of = [(starts[k], starts[k + 1] if k + 1 < len(starts) else len(text))
+                        for k in range(len(starts)) if keys[k] == key]
+            members = [i for i, (start, _) in enumerate(matches) if any(a <= start < b for a, b in spans_of)
+                       and (words[i][0] in near.left or words[i][0] in near.right)]
+            if any(words[i][0] in near.left for i in members) and any(words[i][0] in near.right for i in members):
+                join(members)
+    order = list(dict.fromkeys(group))
+    return [order.index(g) for g in group]
+
+
+def _lone_connector_words(text: str, matches: list[tuple[int, int]], groups: list[int], marks: Marks) -> list[int]:
+    """The matches to keep: a word the query asks for only inside a connector is marked only where
+    the connector holds ("pain" alone in a sentence is not a match of "pain /s relief")."""
+    only_near = frozenset().union(*(n.left | n.right for n in marks.near)) - marks.words_alone
+    if not only_near:
+        return list(range(len(matches)))
+    stems = {token.startchar: token.text for token in TEXT_ANALYZER(text, chars=True)}
+    return [i for i, (start, _) in enumerate(matches)
+            if stems.get(start) not in only_near or groups.count(groups[i]) > 1]
+
+
+def _html(text: str, matches: list[tuple[int, int]], start: int, end: int, groups: list[int] | None = None) -> str:
     parts, at = [], start
-    for begin, finish in matches:
-        parts += [escape(text[at:begin]), f'<mark class="match">{escape(text[begin:finish])}</mark>']
+    for number, (begin, finish) in enumerate(matches):
+        match = groups[number] if groups else number
+        parts += [escape(text[at:begin]), f'<mark class="match" data-match="{match}">{escape(text[begin:finish])}</mark>']
         at = finish
     parts.append(escape(text[at:end]))
     return "".join(parts)
+
+
+def match_count(html: str) -> int:
+    """How many matches a marked text shows: a connector's words together count once."""
+    return len(set(_MATCH_NUMBER.findall(html)))
+
+
+_MATCH_NUMBER = re.compile(r'<mark class="match" data-match="(\d+)"')
 
 
 MAX_CHARS, SURROUND = 300, 60  # a snippet passage, and the context before its first match
@@ -146,13 +248,19 @@ def highlight_text(text: str, marks: Marks, *, top: int = 2, whole: bool = False
     """HTML of ``text`` (escaped) with each match of ``marks`` in one <mark>: all of it
     (``whole``), or its ``top`` passages with the most matches, in text order; "" if none matches."""
     matches = _matches(text, marks) if marks else []
+    groups = _groups(text, matches, marks)
+    if marks.near:
+        kept = _lone_connector_words(text, matches, groups, marks)
+        matches, groups = [matches[i] for i in kept], [groups[i] for i in kept]
+        order = list(dict.fromkeys(groups))
+        groups = [order.index(g) for g in groups]
     if whole:
-        return _html(text, matches, 0, len(text))
+        return _html(text, matches, 0, len(text), groups)
     best = sorted(_passages(text, matches), key=lambda p: (p[2] - p[3], p[0]))[:top]
     shown = []
     for start, end, first, last in sorted(best):
         start, end = _widened(text, start, end)
-        shown.append(_html(text, matches[first:last + 1], start, end))
+        shown.append(_html(text, matches[first:last + 1], start, end, groups[first:last + 1]))
     return " … ".join(shown)
 
 

@@ -54,16 +54,28 @@
   // Case page: step through the query's matches, or hide them.
   var nav = document.querySelector("[data-match-nav]");
   if (nav) {
-    var marks = Array.prototype.slice.call(document.querySelectorAll(".highlightable mark"));
+    // One match is one mark, or the marks of one connector's match (the same data-match in one text).
+    var matches = [];
+    var byKey = {};
+    Array.prototype.slice.call(document.querySelectorAll(".highlightable")).forEach(function (text, t) {
+      Array.prototype.slice.call(text.querySelectorAll("mark")).forEach(function (mark, m) {
+        var key = t + ":" + (mark.dataset.match === undefined ? "m" + m : mark.dataset.match);
+        if (!byKey[key]) { byKey[key] = { marks: [] }; matches.push(byKey[key]); }
+        byKey[key].marks.push(mark);
+      });
+    });
     var count = nav.querySelector("[data-match-count]");
     var current = -1;
+    var mark = function (match, on) {
+      match.marks.forEach(function (m) { m.classList.toggle("current", on); });
+    };
     var go = function (step) {
-      if (!marks.length) { return; }
-      if (current >= 0) { marks[current].classList.remove("current"); }
-      current = (current + step + marks.length) % marks.length;
-      marks[current].classList.add("current");
-      marks[current].scrollIntoView({ block: "center" });
-      count.textContent = "Match " + (current + 1) + " of " + marks.length;
+      if (!matches.length) { return; }
+      if (current >= 0) { mark(matches[current], false); }
+      current = (current + step + matches.length) % matches.length;
+      mark(matches[current], true);
+      matches[current].marks[0].scrollIntoView({ block: "center" });
+      count.textContent = "Match " + (current + 1) + " of " + matches.length;
     };
     nav.querySelector("[data-match-next]").addEventListener("click", function () { go(1); });
     nav.querySelector("[data-match-prev]").addEventListener("click", function () { go(-1); });
