@@ -163,7 +163,8 @@ def release(digest: Digest) -> None:
 def message(digest: Digest, *, connection=None) -> mail.EmailMessage:
     context = {"digest": digest, "user": digest.user, "site_url": settings.SITE_URL.rstrip("/"),
                "saved_url": absolute(reverse("saved:list"))}
-    subject = render_to_string("saved/email/alerts_subject.txt", context).strip()
+    # One line whatever a saved search's name holds: a CR or LF in a header would fail every send.
+    subject = " ".join(render_to_string("saved/email/alerts_subject.txt", context).split())
     body = render_to_string("saved/email/alerts.txt", context)
     return mail.EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [digest.user.email], connection=connection)
 

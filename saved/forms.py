@@ -32,7 +32,7 @@ class SaveQueryForm(forms.Form):
         )
 
     def clean_name(self) -> str:
-        name = self.cleaned_data["name"].strip()
+        name = " ".join(self.cleaned_data["name"].split())  # one line: it becomes an email subject
         if not name:
             raise forms.ValidationError("Give the search a name.")
         return name
@@ -63,7 +63,7 @@ class RenameForm(forms.ModelForm):
         self.helper.add_input(Submit("rename", "Rename", css_class="btn-primary"))
 
     def clean_name(self) -> str:
-        name = self.cleaned_data["name"].strip()
+        name = " ".join(self.cleaned_data["name"].split())  # one line: it becomes an email subject
         if not name:
             raise forms.ValidationError("Give the search a name.")
         return name

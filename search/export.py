@@ -33,7 +33,16 @@ def rows(hits: Iterable[Hit], *, item_url: Callable[[Hit], str]) -> Iterator[lis
     while batch := list(islice(hits, BATCH)):
         stored = _stored_items(batch)
         for hit in batch:
-            yield _row(hit, stored.get((hit.slug, hit.position)), item_url(hit))
+            yield [inert(cell) for cell in _row(hit, stored.get((hit.slug, hit.position)), item_url(hit))]
+
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def inert(cell: object) -> object:
+    """A cell a spreadsheet shows as text: one that starts like a formula (=, +, -, @, a tab or a
+    carriage return) gets a leading apostrophe, as OWASP advises, so opening the export runs nothing."""
+    return f"'{cell}" if isinstance(cell, str) and cell.startswith(_FORMULA_STARTS) else cell
 
 
 def guidelines_text(item: DisputedItem) -> str:

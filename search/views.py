@@ -97,6 +97,8 @@ def export_csv(request: HttpRequest) -> HttpResponse:
         first = next(hits, None)  # a query that cannot be read fails here, before the response starts
     except QueryError as error:
         return HttpResponse(f"The query could not be read: {error}.", status=400, content_type="text/plain")
+    except IndexMissing as error:
+        return HttpResponse(f"Sorry, {error}.", status=503, content_type="text/plain")
     lines = export.csv_lines(chain([] if first is None else [first], hits), item_url=lambda hit: _item_url(request, hit))
     response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="imr-search.csv"'

@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime
 
 import numpy as np
 from whoosh import query as wq
+from whoosh.query import spans
 
 from . import searcher
 from . import whoosh_internals as internals
@@ -45,6 +46,27 @@ def parse(q: str, ctx: Context, scope: str = DEFAULT_SCOPE) -> wq.Query:
             if sum(1 for _ in words) > MAX_EXPANSION:
                 raise QueryError(f"'{leaf.text}*' matches more than {MAX_EXPANSION:,} different words; "
                                  "give it more letters")
+    return _expanded_in_spans(query, reader)
+
+
+def _expanded_in_spans(query: wq.Query, reader) -> wq.Query:
+    """Wildcards inside connectors ("radicul! /s pain") as the words they stand for: Whoosh's
+    spans cannot walk a wildcard ("Field does not support spans")."""
+    if isinstance(query, spans.SpanQuery):
+        return _words_for_wildcards(query, reader)
+    if query.children():
+        return query.apply(lambda child: _expanded_in_spans(child, reader))
+    return query
+
+
+def _words_for_wildcards(query: wq.Query, reader) -> wq.Query:
+    if isinstance(query, (wq.Prefix, wq.Wildcard)):
+        words = [wq.Term(query.fieldname, word.decode("utf-8")) for word in internals.expansions(query, reader)]
+        if not words:
+            return wq.Term(query.fieldname, query.text)  # matches nothing, as the wildcard did
+        return words[0] if len(words) == 1 else spans.SpanOr(words)
+    if query.children():
+        return query.apply(lambda child: _words_for_wildcards(child, reader))
     return query
 
 

@@ -30,6 +30,7 @@ from search import vocab
 from .sentences import SAME_PARAGRAPH, SAME_SENTENCE
 
 MAX_QUERY_LENGTH = 1000
+MAX_NESTING = 20  # parentheses within parentheses: more is no person's query, and deep trees recurse
 MAX_EXPANSION = 2000  # a wildcard past this many words is refused, not run slowly
 # Without sentence fields (Fields.sentences empty), /s and /p fall back to these word distances.
 SENTENCE_SLOP = 20
@@ -138,6 +139,7 @@ class _Parser:
             raise QueryError("a quotation mark is not closed")
         self.tokens = _tokenize(text)
         self.at = 0
+        self.depth = 0
         self.fields = fields
         self.lexicon = lexicon
         self.term_exists = term_exists
@@ -220,7 +222,11 @@ class _Parser:
         if kind == "lparen":
             if self.peek() and self.peek()[0] == "rparen":
                 raise QueryError("empty parentheses")
+            self.depth += 1
+            if self.depth > MAX_NESTING:
+                raise QueryError(f"parentheses are nested more than {MAX_NESTING} deep")
             inner = self.or_expr()
+            self.depth -= 1
             if not self.peek() or self.peek()[0] != "rparen":
                 raise QueryError("a '(' is not closed")
             self.take()

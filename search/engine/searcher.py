@@ -151,8 +151,9 @@ class _Reader:
                     if held is not None:  # the index was swapped by a rebuild
                         held.close()
             except Exception as error:  # a corrupt or vanished index folder
+                # The message is for the page: it names the mending command, not the server's paths.
                 raise IndexMissing(
-                    f"the search index cannot be opened ({error}); run: python manage.py reindex"
+                    f"the search index cannot be opened ({type(error).__name__}); run: python manage.py reindex"
                 ) from error
             self.target = target
             self.context = Context(searcher, build_version(searcher, self.store), self.store)
