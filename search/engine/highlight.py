@@ -129,19 +129,24 @@ def _nears(query: wq.Query, reader, fields: tuple[str, ...]) -> Iterator[Near]:
         yield from _nears(child, reader, fields)
 
 
-def _matches(text: str, marks: Marks) -> list[tuple[int, int]]:
+# One analysed word of a text: (stem, first character, end, word number).
+Token = tuple[str, int, int, int]
+
+
+def _tokens(text: str) -> list[Token]:
+    """The text's words as the index analyses them, read once per highlighted text."""
+    return [(t.text, t.startchar, t.endchar, t.pos) for t in TEXT_ANALYZER(text, chars=True, positions=True)]
+
+
+def _matches(text: str, tokens: list[Token], marks: Marks) -> list[tuple[int, int]]:
     """(start, end) of each match in ``text``, in order, none overlapping: phrases first, then words."""
-    tokens = [(token.text, token.startchar, token.endchar) for token in TEXT_ANALYZER(text, chars=True)]
-    if marks.forms:  # #word: the form as written, not its stem
-        found_forms = [(start, end) for _, start, end in tokens if text[start:end].lower() in marks.forms]
-    else:
-        found_forms = []
     found = []
     for phrase in marks.phrases:
         size = len(phrase)
         found += [(tokens[i][1], tokens[i + size - 1][2]) for i in range(len(tokens) - size + 1)
                   if tokens[i][0] == phrase[0] and all(tokens[i + k][0] == phrase[k] for k in range(1, size))]
-    found += [(start, end) for word, start, end in tokens if word in marks.words] + found_forms
+    found += [(start, end) for word, start, end, _ in tokens
+              if word in marks.words or text[start:end].lower() in marks.forms]  # forms: #word as written
     found.sort(key=lambda match: (match[0], -match[1]))  # at one start, the longer (a phrase) first
     kept: list[tuple[int, int]] = []
     for start, end in found:
@@ -150,13 +155,13 @@ def _matches(text: str, marks: Marks) -> list[tuple[int, int]]:
     return kept
 
 
-def _groups(text: str, matches: list[tuple[int, int]], marks: Marks) -> list[int]:
+def _groups(text: str, tokens: list[Token], matches: list[tuple[int, int]], marks: Marks) -> list[int]:
     """Which match each mark belongs to: its own, or a connector's (the words of one sentence, one
-    paragraph, or within n words, that satisfy it together), numbered in text order."""
+    paragraph, or within n words, that satisfy it together), as group numbers (not yet in order)."""
     group = list(range(len(matches)))
     if not marks.near or not matches:
         return group
-    stems = {token.startchar: (token.text, token.pos) for token in TEXT_ANALYZER(text, chars=True, positions=True)}
+    stems = {start: (word, at) for word, start, _, at in tokens}
     words = [stems.get(start, ("", -1)) for start, _ in matches]
 
     def join(members: list[int]) -> None:
@@ -187,25 +192,24 @@ def _groups(text: str, matches: list[tuple[int, int]], marks: Marks) -> list[int
                        and (words[i][0] in near.left or words[i][0] in near.right)]
             if any(words[i][0] in near.left for i in members) and any(words[i][0] in near.right for i in members):
                 join(members)
-    order = list(dict.fromkeys(group))
-    return [order.index(g) for g in group]
+    return group
 
 
-def _lone_connector_words(text: str, matches: list[tuple[int, int]], groups: list[int], marks: Marks) -> list[int]:
+def _lone_connector_words(tokens: list[Token], matches: list[tuple[int, int]], groups: list[int],
+                          marks: Marks) -> list[int]:
     """The matches to keep: a word the query asks for only inside a connector is marked only where
     the connector holds ("pain" alone in a sentence is not a match of "pain /s relief")."""
     only_near = frozenset().union(*(n.left | n.right for n in marks.near)) - marks.words_alone
     if not only_near:
         return list(range(len(matches)))
-    stems = {token.startchar: token.text for token in TEXT_ANALYZER(text, chars=True)}
+    stems = {start: word for word, start, _, _ in tokens}
     return [i for i, (start, _) in enumerate(matches)
             if stems.get(start) not in only_near or groups.count(groups[i]) > 1]
 
 
-def _html(text: str, matches: list[tuple[int, int]], start: int, end: int, groups: list[int] | None = None) -> str:
+def _html(text: str, matches: list[tuple[int, int]], start: int, end: int, groups: list[int]) -> str:
     parts, at = [], start
-    for number, (begin, finish) in enumerate(matches):
-        match = groups[number] if groups else number
+    for (begin, finish), match in zip(matches, groups):
         parts += [escape(text[at:begin]), f'<mark class="match" data-match="{match}">{escape(text[begin:finish])}</mark>']
         at = finish
     parts.append(escape(text[at:end]))
@@ -247,13 +251,14 @@ def _passages(text: str, matches: list[tuple[int, int]]) -> Iterator[tuple[int, 
 def highlight_text(text: str, marks: Marks, *, top: int = 2, whole: bool = False) -> str:
     """HTML of ``text`` (escaped) with each match of ``marks`` in one <mark>: all of it
     (``whole``), or its ``top`` passages with the most matches, in text order; "" if none matches."""
-    matches = _matches(text, marks) if marks else []
-    groups = _groups(text, matches, marks)
+    tokens = _tokens(text) if marks else []
+    matches = _matches(text, tokens, marks) if marks else []
+    groups = _groups(text, tokens, matches, marks)
     if marks.near:
-        kept = _lone_connector_words(text, matches, groups, marks)
+        kept = _lone_connector_words(tokens, matches, groups, marks)
         matches, groups = [matches[i] for i in kept], [groups[i] for i in kept]
-        order = list(dict.fromkeys(groups))
-        groups = [order.index(g) for g in groups]
+    number = {group: n for n, group in enumerate(dict.fromkeys(groups))}  # matches numbered in text order
+    groups = [number[group] for group in groups]
     if whole:
         return _html(text, matches, 0, len(text), groups)
     best = sorted(_passages(text, matches), key=lambda p: (p[2] - p[3], p[0]))[:top]
