@@ -209,12 +209,7 @@ class _Parser:
             if not self.peek() or self.peek()[0] in ("OR", "AND", "rparen", "near"):
                 raise QueryError(f"{connector} needs a term on each side")
             right = self.atom()
-            unit = connector.lower()
-            if unit in ("/s", "/p", "+s", "+p") and self.fields.sentences:
-                slop = SAME_SENTENCE if unit.endswith("s") else SAME_PARAGRAPH
-                left = self.same_unit(left, right, slop, ordered=unit.startswith("+"))
-            else:
-                left = self.near(left, right, _slop(connector), ordered=connector.startswith("+"))
+            left = self.near(left, right, connector.lower())
         return left
 
     def atom(self) -> wq.Query:
@@ -361,39 +356,39 @@ class _Parser:
             raise QueryError(f"the phrase {token} has nothing to search for")
         return _either(options)
 
-    def near(self, left: wq.Query, right: wq.Query, slop: int, *, ordered: bool = False) -> wq.Query:
-        """Per field, both sides within ``slop`` words of each other (``ordered``: left first)."""
+    def near(self, left: wq.Query, right: wq.Query, connector: str) -> wq.Query:
+        """Per field, both sides joined by ``connector`` (lowercase; ``+`` keeps the left side first):
+        /s, /p, +s and +p on the field's sentence field (one sentence or paragraph), the others
+        within so many words in the field itself."""
+        in_sentences = connector in ("/s", "/p", "+s", "+p") and bool(self.fields.sentences)
+        if in_sentences:
+            slop = SAME_SENTENCE if connector.endswith("s") else SAME_PARAGRAPH
+        else:
+            slop = _slop(connector)
         options = []
         for name in self.fields.default:
-            if name in self.fields.unpositioned:
+            if in_sentences:
+                target = self.fields.sentences.get(name)
+            else:
+                target = None if name in self.fields.unpositioned else name
+            if target is None:
                 continue
-            a, b = _spans_for(left, name), _spans_for(right, name)
+            a, b = _spans_for(left, name, target), _spans_for(right, name, target)
             if a is not None and b is not None:
-                options.append(spans.SpanNear2([a, b], slop=slop, ordered=ordered))
+                options.append(spans.SpanNear2([a, b], slop=slop, ordered=connector.startswith("+"),
+                                               mindist=0 if in_sentences else 1))
         if not options:
-            raise QueryError("a proximity connector joins words, phrases or OR-groups of them")
-        return _either(options)
-
-    def same_unit(self, left: wq.Query, right: wq.Query, slop: int, *, ordered: bool = False) -> wq.Query:
-        """Per field, both sides in one sentence or one paragraph (``slop``), on its sentence field;
-        ``ordered``: the left side first (+s, +p)."""
-        options = []
-        for name in self.fields.default:
-            if (sentences := self.fields.sentences.get(name)) is None:
-                continue
-            a, b = _in_sentences(left, name, sentences), _in_sentences(right, name, sentences)
-            if a is not None and b is not None:
-                options.append(spans.SpanNear2([a, b], slop=slop, ordered=ordered, mindist=0))
-        if not options:
-            raise QueryError("/s, /p, +s and +p join words, phrases or OR-groups of them")
+            raise QueryError("/s, /p, +s and +p join words, phrases or OR-groups of them" if in_sentences
+                             else "a proximity connector joins words, phrases or OR-groups of them")
         return _either(options)
 
 
 def _slop(connector: str) -> int:
+    """Words apart: /n and +n, and /s and /p where there are no sentence fields."""
     connector = connector.lower()
-    if connector == "/s":
+    if connector in ("/s", "+s"):
         return SENTENCE_SLOP
-    if connector == "/p":
+    if connector in ("/p", "+p"):
         return PARAGRAPH_SLOP
     return max(1, int(re.sub(r"\D", "", connector)))
 
@@ -402,38 +397,26 @@ def _either(options: list[wq.Query]) -> wq.Query:
     return options[0] if len(options) == 1 else wq.Or(options)
 
 
-def _in_sentences(query: wq.Query, name: str, sentences: str) -> wq.Query | None:
-    """The part of ``query`` that searches text field ``name``, moved to its sentence field, where a
-    phrase is its words next to each other, in order, as in the text."""
-    if isinstance(query, wq.Term):
-        return wq.Term(sentences, query.text) if query.fieldname == name else None
-    if isinstance(query, (wq.Prefix, wq.Wildcard)):
-        return query.__class__(sentences, query.text) if query.fieldname == name else None
-    if isinstance(query, wq.Phrase):
-        if query.fieldname != name:
-            return None
-        return spans.SpanNear2([wq.Term(sentences, w) for w in query.words], slop=1, ordered=True)
-    if isinstance(query, spans.SpanNear2):  # an earlier /s or /p of this field: already there
-        return query if {f for f, _ in query.iter_all_terms()} == {sentences} else None
-    if isinstance(query, wq.Or):
-        parts = [p for p in (_in_sentences(q, name, sentences) for q in query.subqueries) if p is not None]
-        return None if not parts else parts[0] if len(parts) == 1 else spans.SpanOr(parts)
-    return None
-
-
-def _spans_for(query: wq.Query, field: str) -> wq.Query | None:
-    """The part of ``query`` that searches ``field``, as something spans can use."""
-    if isinstance(query, (wq.Term, wq.Prefix, wq.Wildcard)):
-        return query if query.fieldname == field else None
+def _spans_for(query: wq.Query, field: str, target: str) -> wq.Query | None:
+    """The part of ``query`` that searches ``field``, as something spans can use, on ``target``:
+    the field itself, or its sentence field (where a phrase is still its words next to each other,
+    and a #word counts as its stem)."""
     if isinstance(query, wq.Phrase):
         if query.fieldname != field:
             return None
-        return spans.SpanNear2([wq.Term(field, w) for w in query.words], slop=1, ordered=True)
-    if isinstance(query, spans.SpanNear2):
-        return query if all(_spans_for(q, field) is q for q in query.qs) else None
+        return spans.SpanNear2([wq.Term(target, w) for w in query.words], slop=1, ordered=True)
+    if isinstance(query, (wq.Term, wq.Prefix, wq.Wildcard)):
+        if query.fieldname != field:
+            return None
+        if target == field:
+            return query
+        return wq.Term(target, query.text) if isinstance(query, wq.Term) else query.__class__(target, query.text)
+    if isinstance(query, spans.SpanNear2):  # an earlier connector of this field: usable as it is
+        if target == field:
+            return query if all(_spans_for(q, field, field) is q for q in query.qs) else None
+        return query if {f for f, _ in query.iter_all_terms()} == {target} else None
     if isinstance(query, wq.Or):
-        parts = [_spans_for(q, field) for q in query.subqueries]
-        parts = [p for p in parts if p is not None]
+        parts = [p for p in (_spans_for(q, field, target) for q in query.subqueries) if p is not None]
         return None if not parts else parts[0] if len(parts) == 1 else spans.SpanOr(parts)
     return None
 
