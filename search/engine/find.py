@@ -49,24 +49,17 @@ def parse(q: str, ctx: Context, scope: str = DEFAULT_SCOPE) -> wq.Query:
     return _expanded_in_spans(query, reader)
 
 
-def _expanded_in_spans(query: wq.Query, reader) -> wq.Query:
+def _expanded_in_spans(query: wq.Query, reader, *, in_span: bool = False) -> wq.Query:
     """Wildcards inside connectors ("radicul! /s pain") as the words they stand for: Whoosh's
     spans cannot walk a wildcard ("Field does not support spans")."""
-    if isinstance(query, spans.SpanQuery):
-        return _words_for_wildcards(query, reader)
-    if query.children():
-        return query.apply(lambda child: _expanded_in_spans(child, reader))
-    return query
-
-
-def _words_for_wildcards(query: wq.Query, reader) -> wq.Query:
-    if isinstance(query, (wq.Prefix, wq.Wildcard)):
+    if in_span and isinstance(query, (wq.Prefix, wq.Wildcard)):
         words = [wq.Term(query.fieldname, word.decode("utf-8")) for word in internals.expansions(query, reader)]
         if not words:
             return wq.Term(query.fieldname, query.text)  # matches nothing, as the wildcard did
         return words[0] if len(words) == 1 else spans.SpanOr(words)
     if query.children():
-        return query.apply(lambda child: _words_for_wildcards(child, reader))
+        inside = in_span or isinstance(query, spans.SpanQuery)
+        return query.apply(lambda child: _expanded_in_spans(child, reader, in_span=inside))
     return query
 
 
@@ -143,13 +136,19 @@ def _verified(step: Step | None, ordered: np.ndarray, limit: int | None = None) 
     return np.concatenate(kept)[:limit] if kept else ordered[:0]
 
 
+def _scores(step: Step, version: Version) -> np.ndarray:
+    """Each document's BM25F score for the query."""
+    scores = np.zeros(version.doc_count, dtype=np.float64)
+    step.add_scores(scores)
+    return scores
+
+
 def _ranked(step: Step, version: Version, final: np.ndarray, limit: int) -> list[tuple[int, float]]:
     """The best ``limit`` of the ``final`` matches by score, best first."""
     candidates = np.flatnonzero(final)
     if not len(candidates) or limit <= 0:
         return []
-    scores = np.zeros(version.doc_count, dtype=np.float64)
-    step.add_scores(scores)
+    scores = _scores(step, version)
     if not step.needs_verifying():
         return top(scores[candidates], candidates, limit)
     # Most candidates hold the phrase: check the best few first, and sort them all only if not.
@@ -177,8 +176,7 @@ def _ordered(params: SearchParams, step: Step | None, version: Version, final: n
     if step is None or params.sort != "relevance":
         return _by_date(version, final, oldest=params.sort == "oldest")
     candidates = np.flatnonzero(final)
-    scores = np.zeros(version.doc_count, dtype=np.float64)
-    step.add_scores(scores)
+    scores = _scores(step, version)
     return candidates[np.lexsort((candidates, -scores[candidates]))]
 
 

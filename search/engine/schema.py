@@ -6,6 +6,8 @@ every item of the determination.
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 from whoosh import columns
 from whoosh.analysis import BiWordFilter, LowercaseFilter, RegexTokenizer, StemFilter, StemmingAnalyzer
 from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, Schema
@@ -84,6 +86,7 @@ DEFAULT_SCOPE = "item"
 _TEXT_FIELDS = ("request", "rationale", "summary", "drug", "case", GUIDELINE_FIELD)
 
 
+@lru_cache(maxsize=8)  # one per scope; built once, not on every search
 def query_fields(scope: str) -> Fields:
     """The fields a query searches in ``scope``; ``summary:``, ``rationale:``... name one field in any scope."""
     return Fields(
