@@ -12,6 +12,14 @@ from .queries import MAX_QUERY_STRING, InvalidQuery, normalize, params_for
 MAX_SAVED_PER_USER = 200  # the list page counts new items for each one
 
 
+def one_line_name(value: str) -> str:
+    """A saved search's name on one line (it becomes an email subject), never empty."""
+    name = " ".join(value.split())
+    if not name:
+        raise forms.ValidationError("Give the search a name.")
+    return name
+
+
 class SaveQueryForm(forms.Form):
     name = forms.CharField(max_length=200, label="Name",
                            widget=forms.TextInput(attrs={"placeholder": "Name this search"}))
@@ -32,10 +40,7 @@ class SaveQueryForm(forms.Form):
         )
 
     def clean_name(self) -> str:
-        name = " ".join(self.cleaned_data["name"].split())  # one line: it becomes an email subject
-        if not name:
-            raise forms.ValidationError("Give the search a name.")
-        return name
+        return one_line_name(self.cleaned_data["name"])
 
     def clean_query(self) -> str:
         query = normalize(self.cleaned_data.get("query") or "")
@@ -63,10 +68,7 @@ class RenameForm(forms.ModelForm):
         self.helper.add_input(Submit("rename", "Rename", css_class="btn-primary"))
 
     def clean_name(self) -> str:
-        name = " ".join(self.cleaned_data["name"].split())  # one line: it becomes an email subject
-        if not name:
-            raise forms.ValidationError("Give the search a name.")
-        return name
+        return one_line_name(self.cleaned_data["name"])
 
 
 class AlertForm(forms.Form):
