@@ -31,6 +31,7 @@ class Similar:
     outcome: str
     decision_date: date | None
     url: str
+    generated: bool = False  # demonstration text, not a real decision
 
 
 @dataclass
@@ -220,6 +221,7 @@ def similar_items(*, slug: str, item: DisputedItem, limit: int = SIMILAR_COUNT) 
             outcome=row.outcome,
             decision_date=row.determination.decision_date,
             url=_case_url(other, position),
+            generated=row.determination.generated,
         )
         for other, position in chosen.items()
         if (row := rows.get((other, position))) is not None

@@ -54,3 +54,21 @@ def test_generated_items_are_labelled_in_results_facets_and_on_the_case_page(dat
     assert header.endswith(",generated") and len(rows) == len(generated) and all(r.endswith(",yes") for r in rows)
     real = next(hit for hit in result.hits if not hit.generated)
     assert "Generated for demonstration." not in client.get(reverse("determination", args=[real.slug])).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_generated_item_among_similar_determinations_is_labelled(data_dir, tmp_path):
+    from search import casepage
+    from search.models import DisputedItem
+
+    demo = tmp_path / "demo"
+    demo.mkdir()
+    for name, text, _ in generate(40, seed=9, demo=True):
+        (demo / name).write_text(text)
+    ingest_paths([demo, SEEDS])
+    shown = [s for item in DisputedItem.objects.select_related("determination")
+             for s in casepage.similar_items(slug=item.determination.slug, item=item)]
+    generated = {slug for slug in DisputedItem.objects.filter(determination__generated=True)
+                 .values_list("determination__slug", flat=True)}
+    assert any(s.slug in generated for s in shown) and any(s.slug not in generated for s in shown)
+    assert all(s.generated == (s.slug in generated) for s in shown)
