@@ -36,6 +36,18 @@ ORIGINALS_DIR = DATA_DIR / "originals"
 MEDIA_ROOT = ORIGINALS_DIR  # stored originals are served by a view that checks access, never by URL
 # The site must boot with no hand-made setup, so the data folder makes itself.
 DATA_DIR.mkdir(parents=True, exist_ok=True)
+# What one ingested file may cost (search/limits.py): more is refused by name, the rest of its batch stored.
+IMR_MAX_FILE_MB = float(os.getenv("IMR_MAX_FILE_MB", "25"))
+IMR_MAX_TEXT_CHARS = envint("IMR_MAX_TEXT_CHARS", 1_000_000)
+IMR_MAX_PAGES = envint("IMR_MAX_PAGES", 300)
+IMR_EXTRACT_MEMORY_MB = float(os.getenv("IMR_EXTRACT_MEMORY_MB", "512"))
+IMR_EXTRACT_SECONDS = float(os.getenv("IMR_EXTRACT_SECONDS", "30"))
+# The most items one CSV export holds (about 8 s of streaming at 50,000): past it the export is refused
+# with a message rather than cut short, since a partial file would read as the whole answer.
+IMR_EXPORT_MAX_ROWS = envint("IMR_EXPORT_MAX_ROWS", 50_000)
+# One query's time budget in seconds: past it the query stops with a message (search/engine/deadline.py),
+# well inside gunicorn's 60-second worker timeout.
+SEARCH_QUERY_SECONDS = float(os.getenv("IMR_QUERY_SECONDS", "10"))
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -168,6 +180,9 @@ MIDDLEWARE += ["saved.middleware.RecentSearchMiddleware"]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "search"
 LOGOUT_REDIRECT_URL = "search"
+# How many reverse proxies stand in front of gunicorn, each appending to X-Forwarded-For (imrsite/clients.py):
+# 1 for the README's nginx. 0, the default, ignores the header, which a client can write itself.
+IMR_TRUSTED_PROXIES = envint("IMR_TRUSTED_PROXIES", 0)
 IMR_SIGNUP_OPEN = envbool("IMR_SIGNUP_OPEN", "true")  # off for a firm that creates accounts itself
 # Alert emails link here: the command that sends them has no request to read the host from.
 SITE_URL = os.getenv("SITE_URL", "http://127.0.0.1:8000")

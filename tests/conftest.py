@@ -33,6 +33,7 @@ def data_dir(tmp_path, settings):
     settings.INDEX_DIR = tmp_path / "index"
     settings.ORIGINALS_DIR = settings.MEDIA_ROOT = tmp_path / "originals"
     engine.reset()
+    engine.ensure_index()  # as ``migrate`` leaves a new site (search/apps.py)
     yield tmp_path
     engine.reset()
 

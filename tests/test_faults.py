@@ -56,7 +56,7 @@ def migrated(tmp_path_factory) -> Path:
 @pytest.fixture
 def data(tmp_path, migrated) -> Path:
     folder = tmp_path / "data"
-    shutil.copytree(migrated, folder)  # no process has the database open: its file is the whole of it
+    shutil.copytree(migrated, folder, symlinks=True)  # no process has the database open: its file is the whole of it
     return folder
 
 

@@ -91,3 +91,33 @@ def test_a_broken_index_gives_503_on_the_export_and_no_server_path(seeds, client
     for url in (reverse("search"), reverse("api_search")):
         body = client.get(url, {"q": "pain"}).content.decode()
         assert "manage.py reindex" in body and str(settings.DATA_DIR) not in body
+
+
+def test_a_deleted_index_folder_is_named_on_every_page_and_never_recreated_by_the_web(seeds, client, settings):
+    import shutil
+
+    live = settings.INDEX_DIR.resolve()
+    shutil.rmtree(live)
+    engine.reset()
+    for url in (reverse("search"), reverse("api_search"), reverse("export_csv")):
+        response = client.get(url, {"q": "pain"})
+        body = response.content.decode()
+        assert response.status_code == 503, url
+        assert "manage.py reindex" in body and str(settings.DATA_DIR) not in body, url
+    assert not live.exists() and not settings.INDEX_DIR.exists()
+
+
+def test_migrate_gives_a_new_empty_site_an_empty_index_but_not_a_site_that_holds_determinations(seeds, settings):
+    import shutil
+
+    from search.apps import create_empty_index
+
+    shutil.rmtree(settings.INDEX_DIR.resolve())
+    create_empty_index(sender=None)
+    assert not settings.INDEX_DIR.exists()  # it holds determinations: "run reindex" is the truth
+    from search.models import Determination
+
+    Determination.objects.all().delete()
+    create_empty_index(sender=None)
+    engine.reset()
+    assert settings.INDEX_DIR.exists() and engine.count(SearchParams(q="pain")) == 0

@@ -101,8 +101,13 @@ def test_segment_files_are_read_from_the_map_not_copied(corpus):
     assert engine.search(SearchParams(q="pain")).count > 0
 
 
-def test_an_index_built_before_the_pair_fields_still_takes_documents_and_phrases(data_dir, monkeypatch):
+def test_an_index_built_before_the_pair_fields_still_takes_documents_and_phrases(data_dir, monkeypatch, settings):
+    import shutil
+
     from whoosh.fields import Schema
+
+    shutil.rmtree(settings.INDEX_DIR.resolve())  # the data folder's new empty index, made again with the old schema
+    settings.INDEX_DIR.unlink()
 
     old = Schema(**{name: fieldobj for name, fieldobj in schema.SCHEMA.items()
                     if name not in schema.PAIR_FIELDS.values()})

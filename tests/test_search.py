@@ -12,7 +12,7 @@ import pytest
 from django.urls import reverse
 
 from search import engine
-from search.engine import SearchParams, find, schema
+from search.engine import SearchParams, expand, schema
 from search.models import DisputedItem
 
 from .conftest import DWC, SEEDS
@@ -353,7 +353,7 @@ def test_a_hit_found_only_by_its_case_summary_shows_the_summary_passage(corpus):
 
 
 def test_a_wildcard_past_the_expansion_limit_is_refused_with_a_message(corpus, client, monkeypatch):
-    monkeypatch.setattr(find, "MAX_EXPANSION", 5)
+    monkeypatch.setattr(expand, "MAX_EXPANSION", 5)
     with pytest.raises(engine.QueryError, match="more than 5 different words"):
         engine.search(SearchParams(q="me*"))
     response = client.get(reverse("search"), {"q": "me*"})

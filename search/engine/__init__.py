@@ -33,6 +33,7 @@ from . import folder, whoosh_internals
 from .config import configure
 from .documents import ItemDocument
 from .find import clear_result_cache, count, highlight_words, iter_matches, search
+from .folder import ensure_index
 from .highlight import highlight_text, match_count
 from .query import MAX_QUERY_LENGTH, QueryError, case_number
 from .results import (
@@ -71,6 +72,7 @@ __all__ = [
     "clear_result_cache",
     "configure",
     "count",
+    "ensure_index",
     "highlight_text",
     "highlight_words",
     "indexed_items",

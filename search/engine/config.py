@@ -30,16 +30,19 @@ def _unset_summaries(slugs: Iterable[str]) -> dict[str, str]:
 class _Config:
     index_dir: Callable[[], Path] = _unset_dir
     summaries: Summaries = _unset_summaries
+    query_seconds: float | None = None  # a query's time budget (deadline.py); None: unbounded
 
 
 _config = _Config()
 
 
-def configure(*, index_dir: Callable[[], Path], summaries: Summaries) -> None:
+def configure(*, index_dir: Callable[[], Path], summaries: Summaries, query_seconds: float | None = None) -> None:
     """``index_dir()``: the path of the live index (a symlink the engine manages);
-    ``summaries(slugs)``: the case summary of each determination slug."""
+    ``summaries(slugs)``: the case summary of each determination slug; ``query_seconds``: how long
+    one query may run before it is stopped with a message."""
     _config.index_dir = index_dir
     _config.summaries = summaries
+    _config.query_seconds = query_seconds
 
 
 def index_link() -> Path:
@@ -48,3 +51,7 @@ def index_link() -> Path:
 
 def summaries(slugs: Iterable[str]) -> dict[str, str]:
     return _config.summaries(set(slugs))
+
+
+def query_seconds() -> float | None:
+    return _config.query_seconds

@@ -19,12 +19,14 @@ from itertools import pairwise
 import numpy as np
 from whoosh import query as wq
 
-from . import config
-from . import whoosh_internals as internals
+from . import config, deadline
+from .expand import Expanded
 from .query import ExactWord, contains_run
 from .schema import GUIDELINE_FIELD, PAIR_FIELDS, SCHEMA, SHARED_FIELDS, analysed
 from .scoring import bm25, idf
 from .searcher import Context, Version
+
+CHUNK = 1024  # documents a long step handles between looks at the time budget
 
 
 def for_items(mask: np.ndarray, fieldname: str | None, version: Version) -> np.ndarray:
@@ -43,7 +45,9 @@ def add_term_scores(ctx: Context, fieldname: str, texts: Iterable, scores: np.nd
     item's score."""
     version = ctx.version
     found = np.zeros(version.doc_count, dtype=np.float64) if fieldname in SHARED_FIELDS else scores
-    for text in texts:
+    for number, text in enumerate(texts):
+        if number % 32 == 31:
+            deadline.check()
         docs, weights = ctx.postings(fieldname, text)
         if not len(docs):
             continue
@@ -111,7 +115,9 @@ class Terms(Step):
     def _match(self) -> np.ndarray:
         size = self.ctx.version.doc_count
         mask = np.full(size, self.every, dtype=bool)
-        for text in self.texts:
+        for number, text in enumerate(self.texts):
+            if number % 32 == 31:  # a wildcard's words: each one's postings are read
+                deadline.check()
             docs = self.ctx.postings(self.fieldname, text)[0]
             if self.every:
                 holding = np.zeros(size, dtype=bool)
@@ -137,9 +143,12 @@ class Exact(Terms):
         version = self.ctx.version
         docs = self.ctx.postings(self.fieldname, self.texts[0])[0]
         docs = docs[version.live[docs]]
-        held = [bool(self.form.search(text)) for text in texts_of(self.ctx, self.fieldname, docs)]
         mask = np.zeros(version.doc_count, dtype=bool)
-        mask[docs[np.array(held, dtype=bool)]] = True
+        for begin in range(0, len(docs), CHUNK):  # every holder's text is read: the time budget is checked
+            deadline.check()
+            chunk = docs[begin:begin + CHUNK]
+            held = [bool(self.form.search(text)) for text in texts_of(self.ctx, self.fieldname, chunk)]
+            mask[chunk[np.array(held, dtype=bool)]] = True
         return for_items(mask, self.fieldname, version)
 
 
@@ -220,7 +229,7 @@ class Walked(Step):
 
     def _match(self) -> np.ndarray:
         mask = np.zeros(self.ctx.version.doc_count, dtype=bool)
-        mask[np.fromiter(self.query.docs(self.ctx.searcher), dtype=np.int64)] = True
+        mask[np.fromiter(deadline.checked(self.query.docs(self.ctx.searcher), every=64), dtype=np.int64)] = True
         return for_items(mask, _leaf_field(self.query), self.ctx.version)
 
     def add_scores(self, scores: np.ndarray) -> None:
@@ -243,10 +252,9 @@ def plan(query: wq.Query, ctx: Context) -> Step:
         return Terms(ctx, query.fieldname, [query.text])
     if isinstance(query, wq.Phrase) and ctx.version.has_pairs and query.fieldname in PAIR_FIELDS:
         return PairPhrase(ctx, query)
-    if isinstance(query, (wq.Prefix, wq.Wildcard)):
-        expanded = list(internals.expansions(query, ctx.reader))
+    if isinstance(query, Expanded):
         # Whoosh scores a lone expansion as the word itself, several by their weights, unscored.
-        return Terms(ctx, query.fieldname, expanded, weights_only=len(expanded) > 1)
+        return Terms(ctx, query.fieldname, query.words, weights_only=len(query.words) > 1)
     if isinstance(query, (wq.Or, wq.And)):
         return Combined(ctx, [plan(sub, ctx) for sub in query.subqueries], every=isinstance(query, wq.And))
     if isinstance(query, wq.AndNot):

@@ -6,22 +6,20 @@ per searcher version, so a repeated search (the next page's trail, a back button
 """
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 import numpy as np
 from whoosh import query as wq
-from whoosh.query import spans
 
-from . import searcher
-from . import whoosh_internals as internals
+from . import config, deadline, searcher
 from .documents import datenum
 from .evaluate import Step, plan
+from .expand import Expander, expanded
 from .facets import count_facets, filter_mask
 from .highlight import Marks, query_marks, query_terms, snippets, with_summary_snippets
-from .query import MAX_EXPANSION, QueryError, parse_query
+from .query import QueryError, parse_query
 from .results import Hit, IndexMissing, PageOutOfRange, SearchParams, SearchResult
 from .schema import DEFAULT_SCOPE, facet_field, query_fields
 from .scoring import top
@@ -31,36 +29,13 @@ RESULT_CACHE_SIZE = 256
 
 
 def parse(q: str, ctx: Context, scope: str = DEFAULT_SCOPE) -> wq.Query:
-    """The user's query, with fielded facet terms matched against this index's facet values.
-
-    A wildcard that expands to more than MAX_EXPANSION words is refused with a message:
-    Whoosh would OR together every one of them, and a two-letter prefix can mean thousands.
-    """
+    """The user's query, with fielded facet terms matched against this index's facet values and
+    every wildcard as the words it stands for here, within the query's budget (expand.py)."""
     by_field = {facet_field(name): values for name, values in ctx.version.values.items()}
     reader = ctx.reader
     query = parse_query(q, query_fields(scope), lambda field: by_field.get(field, ()),
                         lambda field, text: (field, text.encode("utf-8")) in reader)
-    for leaf in query.leaves() if query.children() else [query]:
-        if isinstance(leaf, (wq.Prefix, wq.Wildcard)):
-            words = itertools.islice(internals.expansions(leaf, reader), MAX_EXPANSION + 1)
-            if sum(1 for _ in words) > MAX_EXPANSION:
-                raise QueryError(f"'{leaf.text}*' matches more than {MAX_EXPANSION:,} different words; "
-                                 "give it more letters")
-    return _expanded_in_spans(query, reader)
-
-
-def _expanded_in_spans(query: wq.Query, reader, *, in_span: bool = False) -> wq.Query:
-    """Wildcards inside connectors ("radicul! /s pain") as the words they stand for: Whoosh's
-    spans cannot walk a wildcard ("Field does not support spans")."""
-    if in_span and isinstance(query, (wq.Prefix, wq.Wildcard)):
-        words = [wq.Term(query.fieldname, word.decode("utf-8")) for word in internals.expansions(query, reader)]
-        if not words:
-            return wq.Term(query.fieldname, query.text)  # matches nothing, as the wildcard did
-        return words[0] if len(words) == 1 else spans.SpanOr(words)
-    if query.children():
-        inside = in_span or isinstance(query, spans.SpanQuery)
-        return query.apply(lambda child: _expanded_in_spans(child, reader, in_span=inside))
-    return query
+    return expanded(query, Expander(ctx.words))
 
 
 @dataclass
@@ -124,6 +99,7 @@ def _verified(step: Step | None, ordered: np.ndarray, limit: int | None = None) 
     kept: list[np.ndarray] = []
     found, chunk = 0, 64
     for begin in range(0, len(ordered), chunk):
+        deadline.check()
         docs = ordered[begin:begin + chunk]
         ascending = np.argsort(docs, kind="stable")
         truly = np.zeros(len(docs), dtype=bool)
@@ -198,7 +174,8 @@ def search(params: SearchParams) -> SearchResult:
     if (cached := results.get(key)) is not None:
         results.move_to_end(key)
         return cached
-    result = _search(params, ctx)
+    with deadline.within(config.query_seconds()):
+        result = _search(params, ctx)
     results[key] = result
     if len(results) > RESULT_CACHE_SIZE:
         results.popitem(last=False)
@@ -246,9 +223,10 @@ def _search(params: SearchParams, ctx: Context) -> SearchResult:
 def _final(params: SearchParams) -> tuple[Context, Step | None, np.ndarray]:
     """(context, the query's steps, mask of every matching item) without ranking."""
     ctx = searcher.current()
-    step = plan(parse(params.q, ctx, params.scope), ctx) if params.q.strip() else None
-    keep = _scope(params, ctx.version).keep
-    return ctx, step, keep if step is None else keep & step.matches()
+    with deadline.within(config.query_seconds()):
+        step = plan(parse(params.q, ctx, params.scope), ctx) if params.q.strip() else None
+        keep = _scope(params, ctx.version).keep
+        return ctx, step, keep if step is None else keep & step.matches()
 
 
 def count(params: SearchParams) -> int:
@@ -272,7 +250,8 @@ def highlight_words(q: str, scope: str = DEFAULT_SCOPE) -> Marks:
         return Marks()
     try:
         ctx = searcher.current()
-        query = parse(q, ctx, scope)
+        with deadline.within(config.query_seconds()):
+            query = parse(q, ctx, scope)
     except (QueryError, IndexMissing):
         return Marks()
     return query_marks(query, ctx.reader)

@@ -21,6 +21,7 @@ from whoosh.writing import LockError
 
 from . import config
 from .documents import ItemDocument, whoosh_document
+from .results import IndexMissing
 from .schema import SCHEMA
 
 
@@ -42,8 +43,17 @@ def _point_link_at(target: Path) -> None:
     os.replace(temporary, link)
 
 
+def live_index() -> Path:
+    """The live index folder, for reading. Never created here: a web worker that found none and
+    made an empty one would answer "no matches" for a whole archive."""
+    link = config.index_link()
+    if not link.exists():
+        raise IndexMissing("there is no search index; run: python manage.py reindex")
+    return link.resolve()
+
+
 def ensure_index() -> Path:
-    """The live index folder, created empty if there is none yet."""
+    """The live index folder, created empty if there is none yet (writers and ``migrate`` only)."""
     link = config.index_link()
     if not link.exists():
         link.parent.mkdir(parents=True, exist_ok=True)

@@ -31,7 +31,6 @@ from .sentences import SAME_PARAGRAPH, SAME_SENTENCE
 
 MAX_QUERY_LENGTH = 1000
 MAX_NESTING = 20  # parentheses within parentheses: more is no person's query, and deep trees recurse
-MAX_EXPANSION = 2000  # a wildcard past this many words is refused, not run slowly
 # Without sentence fields (Fields.sentences empty), /s and /p fall back to these word distances.
 SENTENCE_SLOP = 20
 PARAGRAPH_SLOP = 60

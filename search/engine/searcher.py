@@ -16,7 +16,8 @@ import numpy as np
 from whoosh import index as windex
 
 from . import whoosh_internals as internals
-from .folder import ensure_index
+from .expand import Words
+from .folder import live_index
 from .results import IndexedItem, IndexMissing
 from .schema import FACETS, PAIR_FIELDS, SCHEMA, SHARED_FIELDS, facet_field
 from .segments import COLUMNS, Postings, SegmentStore
@@ -121,6 +122,10 @@ class Context:
         btext = text if isinstance(text, bytes) else SCHEMA[fieldname].to_bytes(text)
         return self.store.postings(self.reader, fieldname, btext)
 
+    def words(self, fieldname: str) -> list[Words]:
+        """Each segment's words of ``fieldname``, sorted, for expanding wildcards (expand.py)."""
+        return [self.store.words_of(leaf, fieldname, Words.of) for leaf, _ in internals.leaves(self.reader)]
+
     def stored(self, docnum: int) -> dict:
         """What a result shows of a document (the one stored value)."""
         fields = self.searcher.stored_fields(int(docnum))
@@ -138,7 +143,7 @@ class _Reader:
 
     def get(self) -> Context:
         with self.lock:
-            target = ensure_index()
+            target = live_index()
             held = self.context.searcher if self.context is not None else None
             if held is not None and target == self.target and held.up_to_date():
                 return self.context

@@ -55,6 +55,7 @@ class SegmentStore:
         self.terms: OrderedDict[tuple, Postings] = OrderedDict()
         self.term_bytes = 0
         self.term_budget = term_budget
+        self.words: dict[tuple[str, str], object] = {}  # (segment, field) -> expand.Words
 
     def segment(self, leaf, facet_fields: list[str]) -> Segment:
         key = internals.segment_id(leaf)
@@ -66,6 +67,18 @@ class SegmentStore:
             with self.lock:
                 self.segments[key] = read
         return read
+
+    def words_of(self, leaf, fieldname: str, make) -> object:
+        """One segment's words of ``fieldname``, made by ``make(list of words)`` once and kept."""
+        key = (internals.segment_id(leaf), fieldname)
+        with self.lock:
+            if (known := self.words.get(key)) is not None:
+                return known
+        made = make([term.decode("utf-8") for term in internals.leaf_terms(leaf, fieldname)])
+        if key[0] is not None:
+            with self.lock:
+                self.words[key] = made
+        return made
 
     def postings(self, reader, fieldname: str, btext: bytes) -> Postings:
         """(document numbers, weights) of a term over the whole index, from each segment's kept copy."""
@@ -102,6 +115,8 @@ class SegmentStore:
         with self.lock:
             for key in [key for key in self.segments if key not in live_ids]:
                 del self.segments[key]
+            for key in [key for key in self.words if key[0] not in live_ids]:
+                del self.words[key]
             for key in [key for key in self.terms if key[0] not in live_ids]:
                 docs, weights = self.terms.pop(key)
                 self.term_bytes -= docs.nbytes + weights.nbytes
