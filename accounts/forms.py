@@ -1,12 +1,17 @@
-"""Sign-in with lockout, and sign-up with an email address (password reset needs one)."""
+"""Sign-in with lockout, sign-up with an email address (password reset needs one), and the reset form."""
 from __future__ import annotations
 
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.core.mail import EmailMessage
+from django.template.loader import render_to_string
 
-from . import lockout
+from imrsite.clients import client_address
+
+from . import lockout, mailing
 
 LOCKED_MESSAGE = (
     "Too many failed sign-ins for this username from your network. "
@@ -19,7 +24,7 @@ class LockoutMixin:
 
     def clean(self):
         username = self.cleaned_data.get("username") or ""
-        ip = lockout.client_ip(self.request)
+        ip = client_address(self.request)
         if username and (wait := lockout.locked_for(username=username, ip=ip)):
             self._locked_error(wait)
         try:
@@ -54,8 +59,14 @@ class SignUpForm(UserCreationForm):
         model = get_user_model()
         fields = ("username", "email")
 
-    def clean_email(self) -> str:
-        email = self.cleaned_data["email"]
-        if get_user_model().objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError("An account with this email address already exists.")
-        return email
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    """Django's reset form, its message sent after the response (mailing.py): a known address must
+    not make the page slower than an unknown one."""
+
+    def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email,
+                  html_email_template_name=None) -> None:
+        subject = "".join(render_to_string(subject_template_name, context).splitlines())
+        body = render_to_string(email_template_name, context)
+        mailing.send_later([EmailMessage(subject, body, from_email, [to_email])])

@@ -7,16 +7,14 @@ attacker elsewhere cannot lock a user out of their own account, and with a loose
 per-address cap so one address cannot try every username.
 
 Failures live in the database, not the local-memory cache, so the count holds
-across gunicorn workers and restarts. Behind a reverse proxy REMOTE_ADDR must be
-the client's address (configure the proxy and gunicorn accordingly), or every
-visitor shares one address and the per-address cap bites early.
+across gunicorn workers and restarts. The address is the client's, read through the
+configured proxies (imrsite/clients.py), not the proxy's own.
 """
 from __future__ import annotations
 
 import math
 from datetime import datetime, timedelta
 
-from django.http import HttpRequest
 from django.utils import timezone
 
 from .models import SignInFailure
@@ -24,10 +22,6 @@ from .models import SignInFailure
 MAX_FAILURES = 5  # per username and address
 MAX_FAILURES_PER_IP = 50  # per address, whatever the usernames
 WINDOW = timedelta(minutes=15)
-
-
-def client_ip(request: HttpRequest | None) -> str | None:
-    return (request.META.get("REMOTE_ADDR") or None) if request is not None else None
 
 
 def _key(username: str) -> str:

@@ -13,6 +13,7 @@ urlpatterns = [
     ), name="login"),
     path("logout/", auth.LogoutView.as_view(), name="logout"),
     path("signup/", views.signup, name="signup"),
+    path("signup/<uidb64>/<token>/", views.activate, name="activate"),
     path("password/", auth.PasswordChangeView.as_view(
         template_name="accounts/password_change.html", success_url=reverse_lazy("accounts:password_change_done"),
     ), name="password_change"),

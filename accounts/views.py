@@ -8,9 +8,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from . import resets
-from .forms import SignUpForm
-from .lockout import client_ip
+from imrsite.clients import client_address
+
+from . import resets, signups
+from .forms import PasswordResetForm, SignUpForm
 
 
 def signup(request: HttpRequest) -> HttpResponse:
@@ -20,10 +21,20 @@ def signup(request: HttpRequest) -> HttpResponse:
         return redirect(settings.LOGIN_REDIRECT_URL)
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = form.save()
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        return redirect(_next(request))
+        target = _next(request)  # where the link leads once followed, if the form came from a page
+        signups.start(form, request.build_absolute_uri("/").rstrip("/"),
+                      next_path=target if target != settings.LOGIN_REDIRECT_URL else "")
+        return render(request, "accounts/signup_sent.html", {"email": form.cleaned_data["email"]})
     return render(request, "accounts/signup.html", {"form": form, "next": request.GET.get("next", "")})
+
+
+def activate(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    """The link of a sign-up's message: the account is made active and signed in, once."""
+    user = signups.confirm(uidb64, token)
+    if user is None:
+        return render(request, "accounts/activate_invalid.html", status=400)
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    return redirect(_next(request))
 
 
 def _next(request: HttpRequest) -> str:
@@ -35,8 +46,10 @@ def _next(request: HttpRequest) -> str:
 class PasswordResetView(auth.PasswordResetView):
     """Django's reset, refusing with a message on the form once resets.py's bounds are reached."""
 
+    form_class = PasswordResetForm
+
     def form_valid(self, form):
-        email, ip = form.cleaned_data["email"], client_ip(self.request)
+        email, ip = form.cleaned_data["email"], client_address(self.request)
         if resets.refused(email=email, ip=ip):
             form.add_error(None, f"Too many reset requests for this address or from this connection. Try again in "
                                  f"{int(resets.WINDOW.total_seconds() // 60)} minutes, or ask your administrator.")

@@ -8,6 +8,8 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
+from .clients import client_address
+
 log = logging.getLogger("imr.request")
 
 
@@ -25,7 +27,7 @@ def content_security_policy(get_response: Callable[[HttpRequest], HttpResponse])
 
 
 def request_log(get_response: Callable[[HttpRequest], HttpResponse]):
-    """One line per request: method, path, status, time, user."""
+    """One line per request: method, path, status, time, user, client address."""
 
     def middleware(request: HttpRequest) -> HttpResponse:
         started = time.perf_counter()
@@ -33,8 +35,8 @@ def request_log(get_response: Callable[[HttpRequest], HttpResponse]):
         elapsed = (time.perf_counter() - started) * 1000
         user = getattr(request, "user", None)
         who = user.get_username() if user is not None and user.is_authenticated else "-"
-        log.info("%s %s %s %.1fms user=%s", request.method, request.get_full_path()[:300], response.status_code,
-                 elapsed, who)
+        log.info("%s %s %s %.1fms user=%s ip=%s", request.method, request.get_full_path()[:300],
+                 response.status_code, elapsed, who, client_address(request) or "-")
         return response
 
     return middleware

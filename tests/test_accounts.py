@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts import lockout, resets
+from accounts import lockout, mailing, resets
 from accounts.models import SignInFailure
 
 from .people import PASSWORD
@@ -111,21 +111,56 @@ def test_the_admin_sign_in_page_locks_out_too(alice):
     assert "Too many failed sign-ins" in page.content.decode()
 
 
-def test_a_visitor_signs_up_and_is_signed_in(db):
+SIGN_UP = {"password1": PASSWORD, "password2": PASSWORD}
+
+
+def sign_up(client: Client, username: str, email: str, **extra):
+    response = client.post(reverse("accounts:signup"), {"username": username, "email": email, **SIGN_UP, **extra})
+    mailing.wait()
+    return response
+
+
+def test_a_visitor_signs_up_confirms_by_email_and_is_signed_in(db):
     client = Client()
     assert "Create an account" in client.get(reverse("accounts:signup")).content.decode()
-    response = client.post(reverse("accounts:signup"), {
-        "username": "carol", "email": "carol@example.org", "password1": PASSWORD, "password2": PASSWORD,
-    })
-    assert response.status_code == 302 and signed_in_as(client) == "carol"
+    response = sign_up(client, "carol", "carol@example.org", next="/saved/")
+    assert response.status_code == 200 and "We sent a message to" in response.content.decode()
+    assert signed_in_as(client) is None and not get_user_model().objects.get(username="carol").is_active
+    (message,) = mail.outbox
+    assert message.to == ["carol@example.org"] and message.subject == "Finish creating your IMR Search account"
+    link = re.search(r"http://testserver(/accounts/signup/\S+)", message.body).group(1)
+    response = client.get(link)
+    assert response.status_code == 302 and response["Location"] == "/saved/" and signed_in_as(client) == "carol"
+    assert Client().get(link).status_code == 400  # a link works once
 
 
-def test_sign_up_refuses_an_email_address_already_in_use(alice):
-    response = Client().post(reverse("accounts:signup"), {
-        "username": "alice2", "email": "ALICE@example.org", "password1": PASSWORD, "password2": PASSWORD,
-    })
-    assert "already exists" in response.content.decode()
+def test_sign_up_with_an_address_in_use_answers_the_same_and_tells_only_its_owner(alice):
+    known = sign_up(Client(), "alice2", "ALICE@example.org")
+    unknown = sign_up(Client(), "dave", "dave@example.org")
+    assert known.status_code == unknown.status_code == 200
+    same = [page.content.decode().replace("ALICE@example.org", "X").replace("dave@example.org", "X")
+            for page in (known, unknown)]
+    strip = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
+    assert strip.sub("", same[0]) == strip.sub("", same[1])
     assert not get_user_model().objects.filter(username="alice2").exists()
+    to_alice = next(m for m in mail.outbox if m.to == ["alice@example.org"])  # to the address she gave
+    assert to_alice.subject == "You already have an IMR Search account" and '"alice"' in to_alice.body
+    assert "/accounts/password/reset/" in to_alice.body
+
+
+def test_an_unconfirmed_sign_up_does_not_keep_the_address_from_its_owner(db):
+    sign_up(Client(), "squatter", "erin@example.org")
+    sign_up(Client(), "erin", "erin@example.org")
+    assert list(get_user_model().objects.values_list("username", flat=True)) == ["erin"]
+
+
+def test_sign_up_and_reset_hand_their_mail_to_a_thread_not_the_page(alice, monkeypatch):
+    """A slow relay made a known address's page slower than an unknown one's."""
+    sent = []
+    monkeypatch.setattr(mailing, "send_later", lambda messages: sent.extend(messages))
+    Client().post(reverse("accounts:password_reset"), {"email": "alice@example.org"})
+    Client().post(reverse("accounts:signup"), {"username": "frank", "email": "frank@example.org", **SIGN_UP})
+    assert [m.to for m in sent] == [["alice@example.org"], ["frank@example.org"]] and mail.outbox == []
 
 
 def test_sign_up_can_be_turned_off_by_a_setting(db, settings, data_dir):
@@ -156,6 +191,7 @@ def test_alice_resets_a_forgotten_password_by_email(alice):
     client = Client()
     response = client.post(reverse("accounts:password_reset"), {"email": "alice@example.org"})
     assert response["Location"] == reverse("accounts:password_reset_done")
+    mailing.wait()
     (message,) = mail.outbox
     assert message.to == ["alice@example.org"] and message.subject == "Reset your IMR Search password"
     link = re.search(r"http://testserver(/accounts/password/reset/\S+/)", message.body).group(1)
@@ -171,6 +207,7 @@ def test_alice_resets_a_forgotten_password_by_email(alice):
 
 def test_a_reset_for_an_unknown_address_sends_nothing_and_says_the_same(db):
     response = Client().post(reverse("accounts:password_reset"), {"email": "nobody@example.org"}, follow=True)
+    mailing.wait()
     assert "Check your email" in response.content.decode() and mail.outbox == []
 
 
@@ -181,6 +218,7 @@ def test_reset_emails_to_one_address_stop_after_three_an_hour_and_say_so(alice):
         assert response["Location"] == reverse("accounts:password_reset_done")
     response = client.post(reverse("accounts:password_reset"), {"email": "alice@example.org"})
     assert response.status_code == 200 and "Too many reset requests" in response.content.decode()
+    mailing.wait()
     assert len(mail.outbox) == resets.MAX_PER_EMAIL
     # An unknown address is counted the same way, so the refusal tells nobody who has an account.
     for _ in range(resets.MAX_PER_EMAIL):
