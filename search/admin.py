@@ -6,7 +6,7 @@ which holds the writer lock and indexes it within seconds.
 from django.contrib import admin, messages
 
 from . import background
-from .models import Determination, DisputedItem
+from .models import Determination, DisputedItem, EarlierVersion
 
 INDEXING_NOTE = "Search will show this change within a few seconds: the background indexer is updating the index."
 
@@ -22,13 +22,25 @@ class DisputedItemInline(admin.StackedInline):
     extra = 0
 
 
+class EarlierVersionInline(admin.TabularInline):
+    """Files this determination was stored from before: kept as they were, never edited here."""
+
+    model = EarlierVersion
+    extra = 0
+    can_delete = False
+    fields = readonly_fields = ("source_name", "original", "sha256", "stored_at", "replaced_at")
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(Determination)
 class DeterminationAdmin(admin.ModelAdmin):
     list_display = ("slug", "decision_date", "injury_date", "source_name", "indexed", "updated_at")
     list_filter = ("indexed",)
     search_fields = ("slug", "case_number", "source_name")
     date_hierarchy = "decision_date"
-    inlines = [DisputedItemInline]
+    inlines = [DisputedItemInline, EarlierVersionInline]
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)  # the inline items are saved here

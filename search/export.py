@@ -19,6 +19,13 @@ COLUMNS = ("case_number", "decision_date", "item", "request", "outcome", "drug",
 BATCH = 500
 
 
+def too_many(count: int, most: int) -> str:
+    """Why an export is refused: a partial export would read as the whole answer."""
+    return (f"This search matches {count:,} items; an export holds at most {most:,}, so that it finishes "
+            "well inside the server's time limit. Narrow the search (a filter, a date range, more words) "
+            "and export again, or export it in parts by decision date.")
+
+
 def csv_lines(hits: Iterable[Hit], *, item_url: Callable[[Hit], str]) -> Iterator[str]:
     """The export as CSV text, a line at a time: the header, then a row for each hit in order."""
     writer = csv.writer(_Echo())

@@ -10,21 +10,42 @@ from __future__ import annotations
 
 import pypdfium2 as pdfium
 
+from . import sandbox
+from .limits import DEFAULT_LIMITS, Limits, size
+
 
 class ExtractError(ValueError):
     """The file's bytes are not a readable document; the message says why."""
 
 
-def pdf_text(data: bytes) -> str:
+def pdf_text(data: bytes, limits: Limits = DEFAULT_LIMITS) -> str:
+    """The text of a PDF, its pages separated by form feeds; over ``limits.pages`` pages or
+    ``limits.text_chars`` characters it is refused as soon as that is known."""
     try:
         document = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as error:
         raise ExtractError(f"not a readable PDF ({error})") from None
     try:
-        # A form feed between pages: the parser treats it as a page break.
-        return "\f".join(page.get_textpage().get_text_range() for page in document)
+        if len(document) > limits.pages:
+            raise ExtractError(f"{len(document):,} pages, more than the {limits.pages:,} a determination may have")
+        pages, total = [], 0
+        for page in document:
+            textpage = page.get_textpage()
+            total += textpage.count_chars()
+            if total > limits.text_chars:
+                raise ExtractError(f"more than {limits.text_chars:,} characters of text, more than a determination has")
+            pages.append(textpage.get_text_range())
+        return "\f".join(pages)  # a form feed between pages: the parser treats it as a page break
     finally:
         document.close()
+
+
+def confined_pdf_text(data: bytes, limits: Limits) -> str:
+    """``pdf_text`` in a child process held to ``limits``' memory and time (sandbox.py)."""
+    try:
+        return sandbox.run(pdf_text, data, limits, memory=limits.extract_bytes, seconds=limits.extract_seconds)
+    except sandbox.Exceeded as error:
+        raise ExtractError(f"reading its text {error}: not a determination, or a hostile file") from None
 
 
 def plain_text(data: bytes) -> str:
@@ -45,10 +66,15 @@ def _is_cp1252(data: bytes) -> bool:
     return True
 
 
-def document_text(name: str, data: bytes) -> str:
-    """Text of a ``.pdf`` or ``.txt`` file; raises ``ExtractError``."""
+def document_text(name: str, data: bytes, limits: Limits = DEFAULT_LIMITS) -> str:
+    """Text of a ``.pdf`` or ``.txt`` file, within ``limits``; raises ``ExtractError``."""
+    if len(data) > limits.file_bytes:
+        raise ExtractError(f"{size(len(data))}, larger than the {size(limits.file_bytes)} a file may be")
     if not data.strip():
         raise ExtractError("the file is empty")
     if name.lower().endswith(".pdf"):
-        return pdf_text(data)
-    return plain_text(data)
+        return confined_pdf_text(data, limits)
+    text = plain_text(data)
+    if len(text) > limits.text_chars:
+        raise ExtractError(f"{len(text):,} characters of text, more than the {limits.text_chars:,} a determination may have")
+    return text

@@ -21,7 +21,8 @@ from django.conf import settings
 from django.db import transaction
 
 from . import workers
-from .models import Determination, DisputedItem
+from .limits import Limits, size
+from .models import Determination, DisputedItem, EarlierVersion
 from .record import Determination as Record
 
 log = logging.getLogger("imr.ingest")
@@ -55,16 +56,35 @@ class IngestReport:
         return ", ".join(f"{counts[status]} {status}" for status in (STORED, UPDATED, UNCHANGED, REFUSED))
 
 
-def document_paths(paths: Iterable[str | Path]) -> Iterator[Path]:
-    """Files as given and ``.txt``/``.pdf`` files under folders, recursively, in a stable order.
+def document_paths(paths: Iterable[str | Path]) -> Iterator[tuple[Path, str]]:
+    """(file, why it is refused or "") for files as given and ``.txt``/``.pdf`` files under
+    folders, recursively, in a stable order.
 
-    A path that does not exist is yielded as is, so the ingest refuses it by name.
+    A path that does not exist is yielded as is, so the ingest refuses it by name. Inside a
+    folder, symbolic links are not followed out of it, nor into other folders (a link back up
+    would loop): each is refused by name, so a cron job's log shows what was left out.
     """
     for path in map(Path, paths):
         if path.is_dir():
-            yield from sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
+            yield from sorted(_walk(path))
         else:
-            yield path
+            yield path, ""
+
+
+def _walk(root: Path) -> Iterator[tuple[Path, str]]:
+    inside = root.resolve()
+    for folder, dirnames, filenames in os.walk(root, followlinks=False):
+        for name in dirnames:
+            if (Path(folder) / name).is_symlink():
+                yield Path(folder) / name, "a symbolic link to a folder: not followed (ingest that folder itself)"
+        for name in filenames:
+            path = Path(folder) / name
+            if path.suffix.lower() not in SUFFIXES:
+                continue
+            if path.is_symlink() and not path.resolve().is_relative_to(inside):
+                yield path, "a symbolic link to a file outside the ingested folder: not followed"
+                continue
+            yield path, ""
 
 
 def store_original(data: bytes, sha256: str, suffix: str) -> str:
@@ -101,10 +121,11 @@ def _item_rows(determination: Determination, record: Record) -> list[DisputedIte
     ]
 
 
-def save_record(*, record: Record, source_name: str, original: str, text: str, sha256: str) -> tuple[str, str]:
-    """Store one parsed determination in one transaction; returns (status, slug).
+def save_record(*, record: Record, source_name: str, original: str, text: str, sha256: str) -> tuple[str, str, str]:
+    """Store one parsed determination in one transaction; returns (status, slug, note).
 
-    A document with a stored case number replaces that determination (its items too).
+    A different file with a stored case number replaces that determination (its items too), and
+    the file it replaces is kept as an earlier version; the note says so.
     """
     slug = record.case_number or f"doc-{sha256[:12]}"
     fields = {
@@ -126,19 +147,26 @@ def save_record(*, record: Record, source_name: str, original: str, text: str, s
         "sha256": sha256,
         "indexed": False,
     }
+    note = ""
     with transaction.atomic():
         existing = Determination.objects.select_for_update().filter(slug=slug).first()
         if existing is None:
             determination = Determination.objects.create(slug=slug, **fields)
             status = STORED
         else:
+            if existing.sha256 != sha256:
+                EarlierVersion.objects.create(determination=existing, source_name=existing.source_name,
+                                              original=existing.original.name, text=existing.text,
+                                              sha256=existing.sha256, stored_at=existing.updated_at)
+                note = (f"a different file than the one stored for {slug} ({existing.source_name}); "
+                        "it replaces it, and the earlier file is kept as an earlier version on the case page")
             for name, value in fields.items():
                 setattr(existing, name, value)
             existing.save()
             existing.items.all().delete()
             determination, status = existing, UPDATED
         DisputedItem.objects.bulk_create(_item_rows(determination, record))
-    return status, slug
+    return status, slug, note
 
 
 @dataclass
@@ -151,8 +179,12 @@ class _Read:
     error: str = ""
 
 
-def _read(path: Path) -> _Read:
+def _read(path: Path, limits: Limits) -> _Read:
     try:
+        length = path.stat().st_size
+        if length > limits.file_bytes:  # not read at all: refused by its size
+            return _Read(path, error=f"{size(length)}, larger than the {size(limits.file_bytes)} a file "
+                                     "may be (IMR_MAX_FILE_MB)")
         data = path.read_bytes()
     except OSError as error:
         return _Read(path, error=f"cannot be read ({error.strerror or error})")
@@ -163,31 +195,33 @@ def _store(read: _Read, text: str, record: Record | None, reason: str) -> FileRe
     if record is None:
         return FileResult(str(read.path), REFUSED, reason)
     original = store_original(read.data, read.sha256, read.path.suffix)
-    status, slug = save_record(record=record, source_name=read.path.name, original=original, text=text,
-                               sha256=read.sha256)
-    return FileResult(str(read.path), status, slug=slug)
+    status, slug, note = save_record(record=record, source_name=read.path.name, original=original, text=text,
+                                     sha256=read.sha256)
+    return FileResult(str(read.path), status, note, slug=slug)
 
 
 def ingest_file(path: Path) -> FileResult:
     """Ingest one file; never raises for a bad document, it is refused with the reason."""
-    read = _read(path)
+    limits = Limits.from_settings()
+    read = _read(path, limits)
     if read.error:
         return FileResult(str(path), REFUSED, read.error)
     if (known := Determination.objects.filter(sha256=read.sha256).values_list("slug", flat=True).first()):
         return FileResult(str(path), UNCHANGED, slug=known)
     if path.suffix.lower() not in SUFFIXES:
         return FileResult(str(path), REFUSED, "not a .txt or .pdf file")
-    return _store(read, *workers.parse_document((path.name, read.data)))
+    return _store(read, *workers.parse_document((path.name, read.data, limits)))
 
 
-def _results(files: list[Path], pool) -> Iterator[FileResult]:
+def _results(files: list[tuple[Path, str]], pool) -> Iterator[FileResult]:
     """Results in file order: known hashes skipped in bulk, new files parsed by the pool."""
+    limits = Limits.from_settings()
     for start in range(0, len(files), CHUNK):
-        reads = [_read(path) for path in files[start:start + CHUNK]]
+        reads = [_Read(path, error=why) if why else _read(path, limits) for path, why in files[start:start + CHUNK]]
         known = dict(Determination.objects.filter(sha256__in={r.sha256 for r in reads if r.sha256})
                      .values_list("sha256", "slug"))
         fresh = [r for r in reads if not r.error and r.sha256 not in known and r.path.suffix.lower() in SUFFIXES]
-        jobs = [(r.path.name, r.data) for r in fresh]
+        jobs = [(r.path.name, r.data, limits) for r in fresh]
         parse = pool.imap(workers.parse_document, jobs, chunksize=4) if pool else map(workers.parse_document, jobs)
         parsed = dict(zip((id(r) for r in fresh), parse))
         for read in reads:
@@ -198,7 +232,10 @@ def _results(files: list[Path], pool) -> Iterator[FileResult]:
             elif read.path.suffix.lower() not in SUFFIXES:
                 yield FileResult(str(read.path), REFUSED, "not a .txt or .pdf file")
             else:
-                yield _store(read, *parsed[id(read)])
+                result = _store(read, *parsed[id(read)])
+                if result.status != REFUSED:  # the same file twice in one batch (a copy, a link) is stored once
+                    known[read.sha256] = result.slug
+                yield result
 
 
 CHUNK = 256  # files read, hash-checked and parsed together
@@ -233,6 +270,8 @@ def ingest_paths(
             report.results.append(result)
             if result.status == REFUSED:
                 log.info("refused %s: %s", result.path, result.reason)
+            elif result.reason:  # a different file for a stored case number: never silent
+                log.info("%s %s as %s: %s", result.status, result.path, result.slug, result.reason)
             else:
                 log.info("%s %s as %s", result.status, result.path, result.slug)
             if on_result:

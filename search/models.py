@@ -57,6 +57,29 @@ class Determination(models.Model):
         return self.source_name.lower().endswith(".pdf")
 
 
+class EarlierVersion(models.Model):
+    """A file once stored for a determination and since replaced by a different file with the same
+    case number: kept, never silently lost, and downloadable from the case page."""
+
+    determination = models.ForeignKey(Determination, on_delete=models.CASCADE, related_name="earlier_versions")
+    source_name = models.CharField(max_length=255, help_text="file name as ingested")
+    original = models.FileField(storage=originals_storage, max_length=255)
+    text = models.TextField(help_text="the text that version was parsed from")
+    sha256 = models.CharField(max_length=64)
+    stored_at = models.DateTimeField(help_text="when that version was stored")
+    replaced_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-replaced_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.determination} as {self.source_name}"
+
+    @property
+    def is_pdf(self) -> bool:
+        return self.source_name.lower().endswith(".pdf")
+
+
 class DisputedItem(models.Model):
     determination = models.ForeignKey(Determination, on_delete=models.CASCADE, related_name="items")
     position = models.PositiveSmallIntegerField(help_text="1-based order in the determination")

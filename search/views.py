@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from itertools import chain
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,7 +14,7 @@ from django.utils.http import content_disposition_header
 from . import casepage, engine, export
 from .engine import FACETS, IndexMissing, PageOutOfRange, QueryError, SearchResult
 from .forms import SearchForm, error_text
-from .models import Determination
+from .models import Determination, EarlierVersion
 
 
 @dataclass
@@ -45,7 +46,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
         return redirect(record)  # a pasted case number opens its determination
     outcome = _run_search(request)  # no parameters at all: everything, newest first
     context = {"form": outcome.form, "result": outcome.result, "error": outcome.error, "facet_labels": FACETS,
-               "query": request.GET}
+               "query": request.GET, "export_max": settings.IMR_EXPORT_MAX_ROWS}
     return render(request, "search/results.html", context, status=outcome.status)
 
 
@@ -92,8 +93,12 @@ def export_csv(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET)
     if not form.is_valid():
         return HttpResponse(error_text(form), status=400, content_type="text/plain")
+    params = form.to_params(request.GET)
     try:
-        hits = engine.iter_matches(form.to_params(request.GET))
+        if (total := engine.count(params)) > settings.IMR_EXPORT_MAX_ROWS:
+            return HttpResponse(export.too_many(total, settings.IMR_EXPORT_MAX_ROWS), status=400,
+                                content_type="text/plain")
+        hits = engine.iter_matches(params)
         first = next(hits, None)  # a query that cannot be read fails here, before the response starts
     except QueryError as error:
         return HttpResponse(f"The query could not be read: {error}.", status=400, content_type="text/plain")
@@ -114,7 +119,7 @@ def query_help(request: HttpRequest) -> HttpResponse:
 
 
 def determination(request: HttpRequest, slug: str) -> HttpResponse:
-    record = get_object_or_404(Determination.objects.prefetch_related("items"), slug=slug)
+    record = get_object_or_404(Determination.objects.prefetch_related("items", "earlier_versions"), slug=slug)
     page = casepage.case_page(
         record,
         q=request.GET.get("q", "")[:1000],
@@ -127,7 +132,12 @@ def determination(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def original(request: HttpRequest, slug: str) -> HttpResponse:
+    """The stored original file, or with ``?version=<n>`` an earlier file stored for the same case."""
     record = get_object_or_404(Determination, slug=slug)
+    if (version := request.GET.get("version")) is not None:
+        if not version.isdigit():
+            raise Http404("No such earlier version.")
+        record = get_object_or_404(EarlierVersion, determination=record, pk=int(version))
     try:
         with record.original.open("rb") as handle:
             data = handle.read()

@@ -10,14 +10,15 @@ import os
 
 from . import parser
 from .extract import ExtractError, document_text
+from .limits import Limits
 from .record import Determination, ParseError
 
 
-def parse_document(job: tuple[str, bytes]) -> tuple[str, Determination | None, str]:
-    """(text, record, reason refused) for one file's name and bytes."""
-    name, data = job
+def parse_document(job: tuple[str, bytes, Limits]) -> tuple[str, Determination | None, str]:
+    """(text, record, reason refused) for one file's name and bytes, within the ingest's limits."""
+    name, data, limits = job
     try:
-        text = document_text(name, data)
+        text = document_text(name, data, limits)
         return text, parser.parse(text), ""
     except (ExtractError, ParseError) as error:
         return "", None, str(error)

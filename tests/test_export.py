@@ -104,3 +104,16 @@ def test_the_export_follows_the_chosen_sort(corpus, client):
     assert dated and oldest == sorted(dated) + [""] * (len(oldest) - len(dated))
     newest = [r["decision_date"] for r in exported(client, q="weaning", sort="newest")]
     assert newest == sorted(dated, reverse=True) + [""] * (len(newest) - len(dated))
+
+
+def test_an_export_past_its_bound_is_refused_with_a_message_not_cut_short(corpus, client, settings):
+    settings.IMR_EXPORT_MAX_ROWS = 5
+    matching = engine.count(SearchParams(q="pain"))
+    assert matching > 5
+    response = client.get(reverse("export_csv"), {"q": "pain"})
+    assert response.status_code == 400
+    assert f"matches {matching:,} items; an export holds at most 5" in response.content.decode()
+    page = client.get(reverse("search"), {"q": "pain"}).content.decode()
+    assert "An export holds at most 5 items" in page and f'{reverse("export_csv")}?q=pain' not in page
+    few = client.get(reverse("export_csv"), {"q": "CM16-0213037"})
+    assert few.status_code == 200 and len(list(csv.reader(io.StringIO(b"".join(few).decode())))) <= 6

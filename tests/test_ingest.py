@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -32,7 +33,8 @@ def test_the_same_documents_twice_store_nothing_new(data_dir):
     assert Determination.objects.count() == 5
 
 
-def test_a_changed_document_with_the_same_case_number_replaces_it(data_dir, tmp_path):
+def test_a_changed_document_with_the_same_case_number_replaces_it_says_so_and_keeps_the_earlier(
+        data_dir, tmp_path, client, capsys):
     folder = tmp_path / "in"
     folder.mkdir()
     path = folder / "CM16-0234202.pdf"
@@ -42,12 +44,33 @@ def test_a_changed_document_with_the_same_case_number_replaces_it(data_dir, tmp_
     text = first.text.replace(": Upheld", ": Overturned")
     changed = folder / "CM16-0234202.txt"
     changed.write_text(text)
-    report = ingest_paths([changed])
-    assert report.counts["updated"] == 1
+    call_command("ingest", str(changed))
+    assert "updated" in capsys.readouterr().out.split(",")[1]
     stored = Determination.objects.get(case_number="CM16-0234202")
     assert stored.pk == first.pk
     assert [i.outcome for i in stored.items.all()] == ["Overturned"]
     assert DisputedItem.objects.count() == 1
+    (earlier,) = stored.earlier_versions.all()
+    assert (earlier.source_name, earlier.sha256, earlier.text) == ("CM16-0234202.pdf", first.sha256, first.text)
+    page = client.get(stored.get_absolute_url()).content.decode()
+    assert "Earlier versions" in page and f"original?version={earlier.pk}" in page
+    download = client.get(f"/determinations/{stored.slug}/original", {"version": earlier.pk})
+    assert download.status_code == 200 and b"".join(download) == (DWC / "CM16-0234202.pdf").read_bytes()
+    assert client.get(f"/determinations/{stored.slug}/original", {"version": "x"}).status_code == 404
+
+
+def test_a_different_file_for_a_stored_case_number_is_named_on_the_ingest_line(data_dir, tmp_path, capsys):
+    path = tmp_path / "CM16-0234202.pdf"
+    shutil.copy(DWC / "CM16-0234202.pdf", path)
+    ingest_paths([path])
+    changed = tmp_path / "again.txt"
+    changed.write_text(Determination.objects.get().text.replace(": Upheld", ": Overturned"))
+    report = ingest_paths([changed])
+    (result,) = report.results
+    assert result.status == "updated" and "a different file than the one stored for CM16-0234202" in result.reason
+    call_command("ingest", str(DWC / "CM16-0234202.pdf"))  # the first file back: it replaces again, and says so
+    assert "a different file than the one stored for CM16-0234202 (again.txt)" in capsys.readouterr().err
+    assert Determination.objects.get().earlier_versions.count() == 2
 
 
 def test_it_keeps_the_original_file_and_its_text(data_dir):
@@ -134,3 +157,22 @@ def test_parse_determination_prints_json_in_argument_order(capsys, tmp_path):
     assert item["request"] == "Norco 10/325mg #35" and item["quantity"] == 35
     assert data[1] == {"source": str(files[1]), "error": data[1]["error"]} and "empty" in data[1]["error"]
     assert data[2]["injury_date"] == "2012-02-29"
+
+
+def test_symbolic_links_are_not_followed_out_of_the_folder_or_round_a_loop_and_each_is_named(data_dir, tmp_path):
+    folder = tmp_path / "in"
+    (folder / "sub").mkdir(parents=True)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    seeds = sorted(SEEDS.glob("*.txt"))
+    shutil.copy(seeds[0], folder / "sub" / "a.txt")
+    shutil.copy(seeds[1], outside / "secret.txt")
+    (folder / "sub" / "loop").symlink_to(folder, target_is_directory=True)
+    (folder / "out.txt").symlink_to(outside / "secret.txt")
+    (folder / "alias.txt").symlink_to(folder / "sub" / "a.txt")  # inside the folder: read (unchanged)
+    report = ingest_paths([folder])
+    refused = {Path(r.path).name: r.reason for r in report.refused}
+    assert refused == {"loop": "a symbolic link to a folder: not followed (ingest that folder itself)",
+                       "out.txt": "a symbolic link to a file outside the ingested folder: not followed"}
+    assert report.counts["stored"] == 1 and report.counts["unchanged"] == 1
+    assert Determination.objects.count() == 1

@@ -30,6 +30,9 @@ class Command(BaseCommand):
             if result.status == REFUSED:
                 progress.clear()
                 self.stderr.write(f"refused {result.path}: {result.reason}")
+            elif result.reason:  # stored, with something to say: a different file replaced a stored one
+                progress.clear()
+                self.stderr.write(f"{result.status} {result.path} as {result.slug}: {result.reason}")
             progress.update(number, total)
 
         try:

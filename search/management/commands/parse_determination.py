@@ -7,6 +7,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from search.extract import ExtractError, document_text
+from search.limits import Limits
 from search.parser import parse
 from search.record import ParseError
 
@@ -16,7 +17,7 @@ ITEM_KEYS = ("request", "outcome", "drug", "brand", "strength", "quantity", "cat
 def parsed_file(path: Path) -> dict:
     """The JSON object for one file: its record, or {"source", "error"}."""
     try:
-        record = parse(document_text(path.name, path.read_bytes()))
+        record = parse(document_text(path.name, path.read_bytes(), Limits.from_settings()))
     except (OSError, ExtractError, ParseError) as error:
         reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
         return {"source": str(path), "error": reason}
