@@ -14,7 +14,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from . import vocab
+from . import reasons, vocab
+from .citations import parse_citations
 from .record import GENERATED_NOTICE, OUTCOMES, Determination, Item, ParseError
 
 # -- normalisation -----------------------------------------------------------------
@@ -404,6 +405,8 @@ def make_item(*, request: str, outcome: str, claims_guideline: str, maximus_guid
         maximus_guideline=maximus_guideline,
         rationale=rationale,
         original_request=original_request,
+        citations=parse_citations(maximus_guideline),
+        reasons=reasons.labels(rationale, outcome),
     )
 
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
+from .citations import Citation
+
 UPHELD = "Upheld"
 OVERTURNED = "Overturned"
 OUTCOMES = (UPHELD, OVERTURNED)
@@ -27,6 +29,8 @@ class Item:
     maximus_guideline: str = ""
     rationale: str = ""
     original_request: str = ""  # partial certifications: what was asked and authorised
+    citations: list[Citation] = field(default_factory=list)  # the MAXIMUS guideline line, read (citations.py)
+    reasons: list[str] = field(default_factory=list)  # the stated reasons for the outcome (reasons.py)
 
 
 @dataclass
@@ -50,6 +54,9 @@ class Determination:
         for key, value in data.items():
             if isinstance(value, date):
                 data[key] = value.isoformat()
+        for item, written in zip(self.items, data["items"]):
+            for citation, shown in zip(item.citations, written["citations"]):
+                shown["key"] = citation.key
         return data
 
 

@@ -24,6 +24,20 @@ def seed_text(name: str) -> str:
     return (SEEDS / name).read_text()
 
 
+@pytest.fixture(scope="session")
+def real_items() -> dict[tuple[str, int], object]:
+    """Every item of the real documents (the seeds and the DWC PDFs), parsed once per session:
+    (file name, 1-based position) -> the parsed ``record.Item``."""
+    from search.extract import document_text
+    from search.parser import parse
+
+    items = {}
+    for path in [*sorted(SEEDS.glob("*.txt")), *sorted(DWC.glob("*.pdf"))]:
+        for position, item in enumerate(parse(document_text(path.name, path.read_bytes())).items, start=1):
+            items[(path.name, position)] = item
+    return items
+
+
 @pytest.fixture
 def data_dir(tmp_path, settings):
     """Originals and the Whoosh index under a fresh folder for this test."""

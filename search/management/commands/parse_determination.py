@@ -29,7 +29,8 @@ def parsed_file(path: Path) -> dict:
                                       "reviewer_subspecialties", "patient_age", "patient_sex")},
         "items": [
             {**{key: item[key] for key in ITEM_KEYS}, "claims_guideline": item["claims_guideline"],
-             "maximus_guideline": item["maximus_guideline"], "original_request": item["original_request"]}
+             "maximus_guideline": item["maximus_guideline"], "original_request": item["original_request"],
+             "citations": item["citations"], "reasons": item["reasons"]}
             for item in data["items"]
         ],
     }
@@ -48,6 +49,7 @@ def summary_lines(result: dict) -> list[str]:
         drug = f" [{item['drug']}]" if item["drug"] else ""
         guidelines = ", ".join(item["guidelines"]) or "no guideline cited"
         lines.append(f"  {number}. {item['request']}: {item['outcome']}{drug} ({item['category']}; {guidelines})")
+        lines.append(f"     reasons: {', '.join(item['reasons'])}")
     return lines
 
 
