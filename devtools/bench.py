@@ -64,7 +64,7 @@ QUERY_MIX: tuple[BenchQuery, ...] = (
 
 # Facets with one value per item are columns of the FTS5 side's item table; the others a side table.
 SINGLE_FACETS = ("outcome", "drug", "category", "year", "source")
-MULTI_FACETS = ("specialty", "state", "guideline")
+MULTI_FACETS = ("specialty", "state", "guideline", "section", "reason")
 
 
 class BenchError(RuntimeError):
@@ -295,6 +295,44 @@ def measure_case_page(*, repeat: int) -> dict[str, Any]:
     return {"case": record.slug, "items": record.count, "q": CASE_PAGE_QUERY, **summarize(samples)}
 
 
+def measure_citator(*, repeat: int) -> dict[str, Any]:
+    """The guideline citator, the chart and the two facets it added (stated reason, guideline section).
+
+    ``overview`` and ``section`` are /guidelines/ and the most cited section's page without the
+    template (the result cache dropped before each call); ``chart`` draws the results page's
+    year chart; ``facet_ms`` is one facet's tally over every item, per facet, so the new facets'
+    share of every query's cost can be read beside the old ones'.
+    """
+    from search import citator, engine
+    from search.charts import year_chart, year_points
+    from search.engine import searcher
+    from search.engine.facets import _tally
+
+    samples: dict[str, list[float]] = {"overview": [], "section": [], "chart": []}
+    rows = citator.overview()
+    if not rows:
+        return {}
+    top = rows[0].key
+    years = engine.search(engine.SearchParams(per_page=1)).facets.get("year", [])
+    for _ in range(repeat):
+        for name, work in (("overview", citator.overview), ("section", lambda: citator.section_page(top)),
+                           ("chart", lambda: year_chart(year_points(years), title="bench"))):
+            drop_result_cache(engine)
+            started = time.perf_counter()
+            work()
+            samples[name].append((time.perf_counter() - started) * 1000)
+    version = searcher.current().version
+    everything = version.live.copy()
+    facet_ms = {}
+    for name in engine.FACETS:
+        started = time.perf_counter()
+        for _ in range(repeat):
+            _tally(version, name, everything)
+        facet_ms[name] = round((time.perf_counter() - started) * 1000 / repeat, 2)
+    return {"sections": len(rows), "top_section": top, "years": len(years), "facet_ms": facet_ms,
+            **{name: summarize(values) for name, values in samples.items()}}
+
+
 def measure_whoosh(*, repeat: int) -> dict[str, Any]:
     # The engine's inner modules, not just its seam: a worker's start is timed step by step.
     from search import engine
@@ -337,6 +375,7 @@ def measure_whoosh(*, repeat: int) -> dict[str, Any]:
     return {
         "all_items": first.count,
         "case_page": measure_case_page(repeat=repeat),
+        "citator": measure_citator(repeat=repeat),
         "result_cache": "bypassed" if bypassed else "none found",
         "fts_match": {query.name: _names_match(answers[query.name].terms) for query in QUERY_MIX if query.drug_names},
         "open_searcher_ms": round(open_ms, 1),
@@ -374,9 +413,13 @@ def build_fts5(source: Path, target: Path) -> None:
             WITHOUT ROWID;
     """)
     src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    cited: dict[int, list[str]] = {}
+    for item, key in src.execute("SELECT c.item_id, s.key FROM search_citation c "
+                                 "JOIN search_guidelinesection s ON s.id = c.section_id"):
+        cited.setdefault(item, []).append(key)
     rows = src.execute("""
         SELECT i.id, i.request, i.rationale, i.maximus_guideline || char(10) || i.claims_guideline,
-               i.drug, i.brand, i.outcome, i.category, i.guidelines,
+               i.drug, i.brand, i.outcome, i.category, i.guidelines, i.reasons,
                d.decision_date, d.reviewer_states, d.reviewer_specialties, d.reviewer_subspecialties,
                coalesce(d.case_number, d.slug), i.position, d.generated
         FROM search_disputeditem i JOIN search_determination d ON d.id = i.determination_id ORDER BY i.id
@@ -384,8 +427,8 @@ def build_fts5(source: Path, target: Path) -> None:
     with db:
         while batch := rows.fetchmany(2000):
             fts, items, values = [], [], []
-            for (pk, request, rationale, guideline, drug, brand, outcome, category, guidelines, decided, states,
-                 specialties, subspecialties, case_number, position, generated) in batch:
+            for (pk, request, rationale, guideline, drug, brand, outcome, category, guidelines, reasons, decided,
+                 states, specialties, subspecialties, case_number, position, generated) in batch:
                 # The site's default scope: an item's own text, without the case summary.
                 fts.append((pk, request, rationale, guideline, " ".join(filter(None, [drug, brand]))))
                 year = decided[:4] if decided else None
@@ -394,7 +437,8 @@ def build_fts5(source: Path, target: Path) -> None:
                               int(decided.replace("-", "")) if decided else 0, case_number, position,
                               "generated" if generated else "real"))
                 multi = {"specialty": json.loads(specialties) + json.loads(subspecialties),
-                         "state": json.loads(states), "guideline": json.loads(guidelines)}
+                         "state": json.loads(states), "guideline": json.loads(guidelines),
+                         "section": cited.get(pk, []), "reason": json.loads(reasons)}
                 values.extend({(pk, name, _facet_value(v)) for name, vs in multi.items() for v in vs
                                if _facet_value(v)})
             db.executemany("INSERT INTO item_fts (rowid, request, rationale, guideline, drug) VALUES (?, ?, ?, ?, ?)",
@@ -611,6 +655,7 @@ def run_bench(*, docs: int, seed: int = 0, repeat: int = 30, workdir: Path = DEF
         "facet_arrays_ms": whoosh["facet_arrays_ms"],
         "facet_arrays_kept_ms": whoosh["facet_arrays_kept_ms"],
         "case_page": whoosh["case_page"],
+        "citator": whoosh["citator"],
         "fts5_build_s": fts5["fts5_build_s"],
         "fts5_mb": fts5["fts5_mb"],
         "repeat": repeat,
@@ -633,6 +678,16 @@ def _case_page_line(page: dict[str, Any]) -> str:
             f"p95 {page['p95_ms']} ms, first {page['cold_ms']} ms")
 
 
+def _citator_line(citator: dict[str, Any]) -> str:
+    if not citator:
+        return "citator: no cited section indexed"
+    new = {name: citator["facet_ms"][name] for name in ("reason", "section") if name in citator["facet_ms"]}
+    return (f"citator ({citator['sections']} sections): list p50 {citator['overview']['p50_ms']} ms, p95 "
+            f"{citator['overview']['p95_ms']} ms; section page p95 {citator['section']['p95_ms']} ms; year chart p95 "
+            f"{citator['chart']['p95_ms']} ms; new facets' tally over every item {new} ms "
+            f"(all facets {round(sum(citator['facet_ms'].values()), 1)} ms)")
+
+
 def table(report: dict[str, Any]) -> str:
     """The report for a person: one line per query, Whoosh beside FTS5."""
     lines = [
@@ -642,6 +697,7 @@ def table(report: dict[str, Any]) -> str:
         (f"open searcher {report['open_searcher_ms']} ms; reopen + facet arrays + first page {report['reopen_ms']} ms; "
         f"FTS5 build {report['fts5_build_s']} s ({report['fts5_mb']} MB)"),
         _case_page_line(report.get("case_page") or {}),
+        _citator_line(report.get("citator") or {}),
         "",
         (f"{'query':<12} {'hits':>8} {'Whoosh p50':>11} {'p95':>9} {'cached':>7} {'FTS5 p50':>10} {'p95':>9} "
         f"{'ratio':>6}"),

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.http import QueryDict
 from django.urls import reverse
 
+from search.citator import shown_values
 from search.engine import FACETS, SCOPES, SORTS, SearchParams
 from search.forms import SearchForm, error_text
 
@@ -65,7 +66,7 @@ def describe(query: str, *, quote: bool = True) -> str:
         parts.append(SCOPES[scope].lower())
     for name, label in FACETS.items():
         if values := data.getlist(name):
-            parts.append(f"{label}: {', '.join(values)}")
+            parts.append(f"{label}: {', '.join(shown_values(name, values))}")
     start, end = data.get("date_from", ""), data.get("date_to", "")
     if start or end:
         parts.append(f"decided {start or '…'} – {end or '…'}")

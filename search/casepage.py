@@ -5,18 +5,20 @@ view only picks the request's parameters and renders what ``case_page`` returns.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from urllib.parse import urlencode
 
 from django.db.models import Q
 from django.http import QueryDict
 from django.urls import reverse
+from django.utils.html import format_html
 
 from . import engine
 from .engine import Hit, IndexMissing, PageOutOfRange, QueryError, SearchParams
 from .forms import SearchForm
 from .models import Determination, DisputedItem
+from .reasons import LABELS, Reason, stated_reasons
 
 SIMILAR_COUNT = 5
 # Bluebook month abbreviations (T12): the citation is meant to be pasted into a brief.
@@ -35,12 +37,30 @@ class Similar:
 
 
 @dataclass
+class ReasonView:
+    label: str
+    name: str
+    search_url: str  # every item with this stated reason, of the same drug or kind of request
+    stated: bool  # a sentence of the rationale states it (highlighted); "other" has none
+
+
+@dataclass
+class CitedSection:
+    title: str
+    url: str  # its citator page
+    pages: str
+    edition: str
+
+
+@dataclass
 class ItemView:
     item: DisputedItem
-    rationale: str  # HTML: escaped text, the query's words in <mark>
+    rationale: str  # HTML: escaped text, the query's words in <mark>, stated reasons' sentences in spans
     citation: str
     similar: list[Similar] | None  # for the page's one focus item; None for the others
     similar_url: str  # this page, listing the similar items of this one
+    reasons: list[ReasonView] = field(default_factory=list)
+    sections: list[CitedSection] = field(default_factory=list)
 
 
 @dataclass
@@ -242,6 +262,29 @@ def _focus(items: list[DisputedItem], rationales: list[str], *,
 
 # -- the page -------------------------------------------------------------------------------------
 
+def _stated(item: DisputedItem) -> list[Reason]:
+    """The item's stored reasons, each with the sentences of its rationale that state it."""
+    found = {reason.label: reason for reason in stated_reasons(item.rationale, item.outcome)}
+    return [found.get(label) or Reason(label, ()) for label in item.reasons]
+
+
+def _reason_regions(reasons: list[Reason]) -> list[tuple[int, int, str]]:
+    """One span per sentence that states a reason, naming every reason it states."""
+    by_sentence: dict[tuple[int, int], list[str]] = {}
+    for reason in reasons:
+        for sentence in reason.sentences:
+            by_sentence.setdefault(sentence, []).append(reason.label)
+    return [(start, end, format_html('class="reason-sentence" data-reasons="{}" title="Stated reason: {}"',
+                                     " ".join(labels), "; ".join(LABELS.get(label, label) for label in labels)))
+            for (start, end), labels in by_sentence.items()]
+
+
+def _reason_view(item: DisputedItem, reason: Reason) -> ReasonView:
+    narrow = {"drug": item.drug} if item.drug else {"category": item.category}
+    return ReasonView(reason.label, reason.name, f"{reverse('search')}?{urlencode({'reason': reason.label, **narrow})}",
+                      bool(reason.sentences))
+
+
 def _page_url(**params: str | int | None) -> str:
     """This page with the given parameters (the empty ones left out)."""
     kept = {name: value for name, value in params.items() if value}
@@ -258,7 +301,9 @@ def case_page(record: Determination, *, q: str, back: str, position: int | None,
     """
     words = engine.highlight_words(q)
     items = list(record.items.all())
-    rationales = [engine.highlight_text(item.rationale, words, whole=True) for item in items]
+    stated = [_stated(item) for item in items]
+    rationales = [engine.highlight_text(item.rationale, words, whole=True, regions=_reason_regions(reasons))
+                  for item, reasons in zip(items, stated)]
     focus = _focus(items, rationales, similar=similar, position=position)
     views = [
         ItemView(
@@ -267,8 +312,11 @@ def case_page(record: Determination, *, q: str, back: str, position: int | None,
             citation=item_citation(record, item),
             similar=similar_items(slug=record.slug, item=item) if item.position == focus else None,
             similar_url=_page_url(q=q, back=back, item=position, similar=item.position) + f"#{item.anchor}-similar",
+            reasons=[_reason_view(item, reason) for reason in reasons],
+            sections=[CitedSection(c.section.title, c.section.get_absolute_url(), c.pages, c.edition)
+                      for c in item.citations.all()],
         )
-        for item, rationale in zip(items, rationales)
+        for item, rationale, reasons in zip(items, rationales, stated)
     ]
     summary = engine.highlight_text(record.summary, words, whole=True)
     return CasePage(

@@ -17,6 +17,9 @@ from . import engine
 from .engine import ItemDocument
 from .models import Determination
 
+# What indexing a determination reads besides its row: its items and their cited sections.
+ITEMS = ("items", "items__citations__section")
+
 
 def item_documents(determination: Determination) -> Iterator[ItemDocument]:
     """The index documents of one stored determination (its items prefetched or not), in order:
@@ -39,6 +42,8 @@ def item_documents(determination: Determination) -> Iterator[ItemDocument]:
             states=list(determination.reviewer_states),
             specialties=list(determination.reviewer_specialties) + list(determination.reviewer_subspecialties),
             guidelines=list(item.guidelines),
+            sections=[citation.section.key for citation in item.citations.all()],
+            reasons=list(item.reasons),
             citations="\n".join(filter(None, [item.maximus_guideline, item.claims_guideline])),
             generated=determination.generated,
         )
@@ -59,7 +64,7 @@ def index_pending(*, batch: int = 2000, go_on: Callable[[], bool] | None = None)
     of), ``batch`` at a time while ``go_on()`` holds; returns how many."""
     done = 0
     while go_on is None or go_on():
-        chunk = list(Determination.objects.filter(indexed=False).prefetch_related("items").order_by("pk")[:batch])
+        chunk = list(Determination.objects.filter(indexed=False).prefetch_related(*ITEMS).order_by("pk")[:batch])
         if not chunk:
             return done
         engine.replace([d.slug for d in chunk], _documents(chunk))
@@ -78,7 +83,7 @@ def remove(slugs: Iterable[str]) -> None:
 
 def rebuild(*, batch: int = 500) -> int:
     """A new index of every stored determination, swapped in; returns how many determinations."""
-    determinations = Determination.objects.prefetch_related("items").order_by("pk").iterator(chunk_size=batch)
+    determinations = Determination.objects.prefetch_related(*ITEMS).order_by("pk").iterator(chunk_size=batch)
     count = engine.rebuild(_documents(determinations))
     Determination.objects.filter(indexed=False).update(indexed=True)
     return count
@@ -101,7 +106,7 @@ class IndexCheck:
 def check_against_database() -> IndexCheck:
     """Item by item: the digest of what the database would index against the one the index holds."""
     stored = {document.key: document.digest()
-              for document in _documents(Determination.objects.prefetch_related("items").iterator(chunk_size=1000))}
+              for document in _documents(Determination.objects.prefetch_related(*ITEMS).iterator(chunk_size=1000))}
     indexed: dict[str, str] = {}
     seen: Counter = Counter()
     for item in engine.indexed_items():
@@ -121,5 +126,5 @@ def sync_with_database() -> IndexCheck:
     check = check_against_database()
     slugs = {key.rsplit("#", 1)[0] for key in (*check.missing, *check.extra, *check.stale, *check.duplicates)}
     if slugs:
-        engine.replace(slugs, _documents(Determination.objects.filter(slug__in=slugs).prefetch_related("items")))
+        engine.replace(slugs, _documents(Determination.objects.filter(slug__in=slugs).prefetch_related(*ITEMS)))
     return check

@@ -22,8 +22,9 @@ from django.db import transaction
 
 from . import workers
 from .limits import Limits, size
-from .models import Determination, DisputedItem, EarlierVersion
+from .models import Citation, Determination, DisputedItem, EarlierVersion, GuidelineSection
 from .record import Determination as Record
+from .sections import store_citations
 
 log = logging.getLogger("imr.ingest")
 
@@ -116,6 +117,7 @@ def _item_rows(determination: Determination, record: Record) -> list[DisputedIte
             maximus_guideline=item.maximus_guideline,
             rationale=item.rationale,
             original_request=item.original_request,
+            reasons=item.reasons,
         )
         for position, item in enumerate(record.items, start=1)
     ]
@@ -165,7 +167,9 @@ def save_record(*, record: Record, source_name: str, original: str, text: str, s
             existing.save()
             existing.items.all().delete()
             determination, status = existing, UPDATED
-        DisputedItem.objects.bulk_create(_item_rows(determination, record))
+        rows = DisputedItem.objects.bulk_create(_item_rows(determination, record))
+        store_citations([(row, item.citations) for row, item in zip(rows, record.items)],
+                        section_model=GuidelineSection, citation_model=Citation)
     return status, slug, note
 
 

@@ -8,6 +8,8 @@ from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.urls import reverse
 
+from .citations import section_title
+from .reasons import LABELS
 from .record import OUTCOMES
 
 
@@ -95,6 +97,8 @@ class DisputedItem(models.Model):
     maximus_guideline = models.TextField(blank=True)
     rationale = models.TextField()
     original_request = models.TextField(blank=True)
+    # The reviewer's stated reasons for the outcome (reasons.LABELS keys), as the parse classified them.
+    reasons = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["determination", "position"]
@@ -112,3 +116,46 @@ class DisputedItem(models.Model):
 
     def get_absolute_url(self) -> str:
         return f"{self.determination.get_absolute_url()}#{self.anchor}"
+
+    @property
+    def reason_names(self) -> list[str]:
+        return [LABELS.get(label, label) for label in self.reasons]
+
+
+class GuidelineSection(models.Model):
+    """One section of one guideline however it is cited: the citator's unit (citations.py)."""
+
+    key = models.CharField(max_length=255, unique=True, help_text="citations.section_key: facet value and URL")
+    source = models.CharField(max_length=60, db_index=True)  # MTUS, ACOEM, ODG, or another source's name
+    guideline = models.CharField(max_length=200, blank=True)  # canonical; "" when none was named
+    name = models.CharField(max_length=255, blank=True)  # canonical section; "" for a whole guideline
+
+    class Meta:
+        ordering = ["source", "guideline", "name"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def title(self) -> str:
+        return section_title(self.source, self.guideline, self.name)
+
+    def get_absolute_url(self) -> str:
+        return reverse("guideline_section", args=[self.key])
+
+
+class Citation(models.Model):
+    """One guideline section an item's reviewer based the decision on, with the pages and edition."""
+
+    item = models.ForeignKey(DisputedItem, on_delete=models.CASCADE, related_name="citations")
+    section = models.ForeignKey(GuidelineSection, on_delete=models.PROTECT, related_name="citations")
+    position = models.PositiveSmallIntegerField(help_text="1-based order in the item's guideline line")
+    pages = models.CharField(max_length=120, blank=True)
+    edition = models.CharField(max_length=60, blank=True)
+    as_written = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["item", "position"]
+
+    def __str__(self) -> str:
+        return f"{self.section.title} {self.pages}".strip()

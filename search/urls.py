@@ -9,6 +9,10 @@ urlpatterns = [
     path("search/help/", views.query_help, name="query_help"),
     path("search/export.csv", views.export_csv, name="export_csv"),
     path("api/search", views.api_search, name="api_search"),
+    path("guidelines/", views.guidelines, name="guidelines"),
+    path("guidelines/<slug:key>/", views.guideline_section, name="guideline_section"),
+    path("api/guidelines", views.api_guidelines, name="api_guidelines"),
+    path("api/guidelines/<slug:key>", views.api_guideline_section, name="api_guideline_section"),
     path("determinations/<str:slug>/", views.determination, name="determination"),
     path("determinations/<str:slug>/original", views.original, name="original"),
 ]

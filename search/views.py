@@ -11,7 +11,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 
-from . import casepage, engine, export
+from . import casepage, citator, engine, export
+from .charts import year_chart, year_points
 from .engine import FACETS, IndexMissing, PageOutOfRange, QueryError, SearchResult
 from .forms import SearchForm, error_text
 from .models import Determination, EarlierVersion
@@ -37,6 +38,7 @@ def _run_search(request: HttpRequest, *, per_page: int | None = None) -> _Outcom
         return _Outcome(form, error=f"Sorry, {error}.", status=404)
     except IndexMissing as error:
         return _Outcome(form, error=str(error), status=503)
+    citator.name_facet(result.facets.get("section", []))
     return _Outcome(form, result)
 
 
@@ -45,8 +47,10 @@ def search_page(request: HttpRequest) -> HttpResponse:
             record := Determination.objects.filter(case_number=number).first()):
         return redirect(record)  # a pasted case number opens its determination
     outcome = _run_search(request)  # no parameters at all: everything, newest first
+    years = year_points(outcome.result.facets.get("year", [])) if outcome.result else []
     context = {"form": outcome.form, "result": outcome.result, "error": outcome.error, "facet_labels": FACETS,
-               "query": request.GET, "export_max": settings.IMR_EXPORT_MAX_ROWS}
+               "query": request.GET, "export_max": settings.IMR_EXPORT_MAX_ROWS, "years": years,
+               "year_chart": year_chart(years, title="Items and the share overturned, by decision year")}
     return render(request, "search/results.html", context, status=outcome.status)
 
 
@@ -68,6 +72,8 @@ def _hit_json(request: HttpRequest, hit) -> dict:
         ),
         "snippets": hit.snippets,
         "generated": hit.generated,  # demonstration text from the corpus generator, not a real decision
+        "reasons": hit.reasons,
+        "sections": hit.sections,
     }
 
 
@@ -83,7 +89,8 @@ def api_search(request: HttpRequest) -> JsonResponse:
         "results": [_hit_json(request, hit) for hit in result.hits],
         "facets": {
             name: [{"value": v.value, "count": v.count, "overturned": v.overturned,
-                    "overturn_rate": round(v.overturn_rate, 4)} for v in values]
+                    "overturn_rate": round(v.overturn_rate, 4), **({"label": v.label} if v.label else {}),
+                    **({"group": v.group} if v.group else {})} for v in values]
             for name, values in result.facets.items()
         },
     })
@@ -119,7 +126,8 @@ def query_help(request: HttpRequest) -> HttpResponse:
 
 
 def determination(request: HttpRequest, slug: str) -> HttpResponse:
-    record = get_object_or_404(Determination.objects.prefetch_related("items", "earlier_versions"), slug=slug)
+    record = get_object_or_404(Determination.objects.prefetch_related("items", "items__citations__section",
+                                                                      "earlier_versions"), slug=slug)
     page = casepage.case_page(
         record,
         q=request.GET.get("q", "")[:1000],
@@ -149,3 +157,75 @@ def original(request: HttpRequest, slug: str) -> HttpResponse:
     response["Content-Disposition"] = content_disposition_header(False, record.source_name)
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def _citator_unavailable(request: HttpRequest, error: Exception, *, api: bool) -> HttpResponse:
+    if api:
+        return JsonResponse({"error": str(error)}, status=503)
+    return render(request, "search/guidelines.html", {"error": str(error)}, status=503)
+
+
+def _citator_sort(request: HttpRequest) -> str:
+    sort = request.GET.get("sort", "")
+    return sort if sort in citator.SORTS else "items"
+
+
+def guidelines(request: HttpRequest) -> HttpResponse:
+    """The citator: every cited guideline section, its items and overturn rate, sortable."""
+    sort = _citator_sort(request)
+    try:
+        rows = citator.overview(sort)
+    except IndexMissing as error:
+        return _citator_unavailable(request, error, api=False)
+    return render(request, "search/guidelines.html", {"rows": rows, "sort": sort, "sorts": list(citator.SORTS.items())})
+
+
+def guideline_section(request: HttpRequest, key: str) -> HttpResponse:
+    try:
+        page = citator.section_page(key)
+    except IndexMissing as error:
+        return _citator_unavailable(request, error, api=False)
+    if page is None:
+        raise Http404("No indexed item cites that guideline section.")
+    chart = year_chart(page.years, title=f"Items citing {page.section.title}, and the share overturned, by year")
+    return render(request, "search/guideline_section.html", {"page": page, "chart": chart})
+
+
+def _section_json(request: HttpRequest, row: citator.SectionFigures) -> dict:
+    return {"key": row.key, "source": row.source, "guideline": row.guideline, "section": row.name,
+            "title": row.title, "items": row.items, "overturned": row.overturned,
+            "overturn_rate": round(row.overturn_rate, 4), "url": request.build_absolute_uri(row.url),
+            "search_url": request.build_absolute_uri(row.search_url),
+            "api_url": request.build_absolute_uri(reverse("api_guideline_section", args=[row.key]))}
+
+
+def _values_json(values) -> list[dict]:
+    return [{"value": v.value, **({"label": v.label} if v.label else {}), "items": v.rate_items or v.count,
+             "overturned": v.rate_overturned if v.rate_items else v.overturned,
+             "overturn_rate": round(v.overturn_rate, 4)} for v in values]
+
+
+def api_guidelines(request: HttpRequest) -> JsonResponse:
+    sort = _citator_sort(request)
+    try:
+        rows = citator.overview(sort)
+    except IndexMissing as error:
+        return _citator_unavailable(request, error, api=True)
+    return JsonResponse({"count": len(rows), "sort": sort, "sections": [_section_json(request, row) for row in rows]})
+
+
+def api_guideline_section(request: HttpRequest, key: str) -> JsonResponse:
+    try:
+        page = citator.section_page(key)
+    except IndexMissing as error:
+        return _citator_unavailable(request, error, api=True)
+    if page is None:
+        return JsonResponse({"error": "No indexed item cites that guideline section."}, status=404)
+    return JsonResponse({
+        **_section_json(request, page.section),
+        "by_year": [{"year": int(p.year), "items": p.items, "overturned": p.overturned,
+                     "overturn_rate": round(p.rate, 4)} for p in page.years],
+        "categories": _values_json(page.categories),
+        "drugs": _values_json(page.drugs),
+        "reasons": _values_json(page.reasons),
+    })

@@ -7,7 +7,8 @@ a second. The ingest itself is still tested for real: by the tests that call
 
 How: the first test asking for a corpus (keyed by its ingest runs: the paths of each run,
 in order) ingests it for real into its own data folder (the ``data_dir`` fixture), then
-records a snapshot: the rows of Determination and DisputedItem as field values, and a copy
+records a snapshot: the rows of Determination, DisputedItem, GuidelineSection and Citation as
+field values, and a copy
 of the real index folder and of ``originals/``. A later test asking for the same corpus
 restores it: the rows are inserted into its database (inside its own transaction, so a
 ``db`` test rolls them back and a ``transactional_db`` test has them flushed, as usual),
@@ -50,6 +51,8 @@ TIMESTAMPS = ("added_at", "updated_at")  # auto_now_add / auto_now: overwritten 
 class Snapshot:
     determinations: list[dict[str, Any]]  # field values by attname, pk left out, in pk order
     items: list[tuple[int, dict[str, Any]]]  # (position in ``determinations``, field values without pk or FK)
+    sections: list[dict[str, Any]]  # GuidelineSection field values, pk left out
+    citations: list[tuple[int, str, dict[str, Any]]]  # (position in ``items``, section key, values without FKs)
     folder: Path  # holds a copy of the real index folder and ``originals/``
     index_name: str  # the real index folder's name, which ``<data>/index`` links to
 
@@ -101,11 +104,13 @@ class Corpora:
         engine.reset()
 
     def _take(self, key: Runs) -> Snapshot:
-        from search.models import Determination, DisputedItem
+        from search.models import Citation, Determination, DisputedItem, GuidelineSection
 
         determinations = list(Determination.objects.order_by("pk"))
         position = {d.pk: n for n, d in enumerate(determinations)}
         items = list(DisputedItem.objects.order_by("pk"))
+        item_position = {item.pk: n for n, item in enumerate(items)}
+        citations = list(Citation.objects.select_related("section").order_by("pk"))
         folder = self.root / f"corpus-{len(self.snapshots)}"
         folder.mkdir()
         real = Path(settings.INDEX_DIR).resolve()
@@ -117,13 +122,16 @@ class Corpora:
             determinations=_values(Determination, determinations, leave_out={"id"}),
             items=[(position[item.determination_id], values) for item, values in
                    zip(items, _values(DisputedItem, items, leave_out={"id", "determination_id"}))],
+            sections=_values(GuidelineSection, GuidelineSection.objects.order_by("pk"), leave_out={"id"}),
+            citations=[(item_position[citation.item_id], citation.section.key, values) for citation, values in
+                       zip(citations, _values(Citation, citations, leave_out={"id", "item_id", "section_id"}))],
             folder=folder,
             index_name=real.name,
         )
 
     @staticmethod
     def _restore(snapshot: Snapshot, link: Path) -> None:
-        from search.models import Determination, DisputedItem
+        from search.models import Citation, Determination, DisputedItem, GuidelineSection
 
         rows = [_fresh(values) for values in snapshot.determinations]
         with transaction.atomic():
@@ -133,8 +141,15 @@ class Corpora:
                 for name in TIMESTAMPS:
                     setattr(determination, name, values[name])
             Determination.objects.bulk_update(made, TIMESTAMPS)  # no pre_save here
-            DisputedItem.objects.bulk_create(
+            items = DisputedItem.objects.bulk_create(
                 [DisputedItem(determination_id=made[n].pk, **_fresh(values)) for n, values in snapshot.items])
+            # Sections outlive the determinations citing them: a test may have left some behind.
+            GuidelineSection.objects.bulk_create([GuidelineSection(**values) for values in snapshot.sections],
+                                                 ignore_conflicts=True)
+            sections = GuidelineSection.objects.in_bulk([values["key"] for values in snapshot.sections],
+                                                        field_name="key")
+            Citation.objects.bulk_create([Citation(item_id=items[n].pk, section_id=sections[key].pk, **values)
+                                          for n, key, values in snapshot.citations])
         shutil.copytree(snapshot.folder / snapshot.index_name, link.parent / snapshot.index_name)
         link.symlink_to(snapshot.index_name)  # relative, as the index module makes it
         if (snapshot.folder / "originals").exists():

@@ -44,6 +44,10 @@ def expected_facets(items) -> dict[str, Counter]:
         if d.decision_date:
             counts["year"][str(d.decision_date.year)] += 1
         counts["source"]["Generated (demonstration)" if d.generated else "Real determinations"] += 1
+        for label in set(item.reasons):
+            counts["reason"][label] += 1
+        for key in {citation.section.key for citation in item.citations.all()}:
+            counts["section"][key] += 1
     return counts
 
 
@@ -52,7 +56,7 @@ def got_facets(result) -> dict[str, Counter]:
 
 
 def test_facet_counts_over_everything_equal_the_stored_records(corpus):
-    items = DisputedItem.objects.select_related("determination")
+    items = DisputedItem.objects.select_related("determination").prefetch_related("citations__section")
     result = engine.search(SearchParams())
     assert result.count == items.count()
     assert got_facets(result) == expected_facets(items)

@@ -31,6 +31,8 @@ class ItemDocument:
     specialties: list[str] = field(default_factory=list)  # specialties, then subspecialties
     guidelines: list[str] = field(default_factory=list)  # their sources: MTUS, ACOEM, ODG, other
     citations: str = ""  # the guidelines cited, as written: source, title, section, pages
+    sections: list[str] = field(default_factory=list)  # the cited sections' keys (citations.section_key)
+    reasons: list[str] = field(default_factory=list)  # the stated reasons' labels (reasons.LABELS)
     generated: bool = False  # demonstration text from the corpus generator, not a real decision
 
     @property
@@ -40,11 +42,13 @@ class ItemDocument:
     def facets(self) -> dict[str, list[str]]:
         return {
             "outcome": [self.outcome],
+            "reason": list(self.reasons),
             "drug": [self.drug] if self.drug else [],
             "category": [self.category],
             "specialty": list(self.specialties),
             "state": list(self.states),
             "guideline": list(self.guidelines),
+            "section": list(self.sections),
             "year": [str(self.decision_date.year)] if self.decision_date else [],
             "source": ["generated" if self.generated else "real"],
         }
@@ -97,6 +101,8 @@ def whoosh_document(item: ItemDocument) -> dict:
             "states": facets["state"],
             "specialties": facets["specialty"],
             "citations": item.citations,
+            "sections": item.sections,
+            "reasons": item.reasons,
             "digest": item.digest(),
             "generated": item.generated,
         },

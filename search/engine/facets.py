@@ -4,12 +4,15 @@ from __future__ import annotations
 import numpy as np
 
 from search import vocab
+from search.reasons import LABELS as REASONS
 
 from .results import FacetValue, SearchParams
 from .schema import FACETS, facet_key
 from .searcher import Version
 
 SOURCES = {"real": "Real determinations", "generated": "Generated (demonstration)"}
+# Facets whose index value is a key the filter takes, shown by another name (the view names sections).
+KEYED = frozenset({"reason", "section"})
 
 
 def display(name: str, value: str) -> str:
@@ -24,6 +27,8 @@ def display(name: str, value: str) -> str:
         return value if value == "other" else value.upper()
     if name == "source":
         return SOURCES.get(value, value)
+    if name == "reason":
+        return REASONS.get(value, value)
     return value
 
 
@@ -63,8 +68,9 @@ def count_facets(version: Version, base: np.ndarray, masks: dict[str, np.ndarray
         rate_counts, rate_over = (counts, over) if scope is rate_scope else _tally(version, name, rate_scope)
         chosen = {facet_key(name, v) for v in params.filters.get(name, [])}
         values = [
-            FacetValue(display(name, value), int(counts[code]), int(over[code]), value in chosen,
-                       int(rate_counts[code]), int(rate_over[code]))
+            FacetValue(value if name in KEYED else display(name, value), int(counts[code]), int(over[code]),
+                       value in chosen, int(rate_counts[code]), int(rate_over[code]),
+                       label=display(name, value) if name in KEYED else "")
             for code, value in enumerate(version.values[name])
             if counts[code] or value in chosen
         ]

@@ -88,6 +88,8 @@ def _hit(ctx: Context, docnum: int, marks: Marks, score: float | None) -> Hit:
         score=score,
         rationale=fields["rationale"],
         generated=fields.get("generated", False),
+        reasons=fields.get("reasons", []),  # an index written before reasons were read has none
+        sections=fields.get("sections", []),
     )
 
 

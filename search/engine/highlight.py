@@ -7,7 +7,7 @@ compared as the index analyses them (stems), so a mark is exactly what matched.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -232,6 +232,35 @@ def _html(text: str, matches: list[tuple[int, int]], start: int, end: int, group
     return "".join(parts)
 
 
+def _html_in_regions(text: str, matches: list[tuple[int, int]], groups: list[int],
+                     regions: list[tuple[int, int, str]]) -> str:
+    """``_html`` of the whole text with each region in a span; a match across a region's edge is cut there."""
+    parts, at = [], 0
+    for start, end, attributes in sorted(regions):
+        start, end = max(start, at), min(end, len(text))
+        if start >= end:
+            continue
+        parts += [_html_clipped(text, matches, groups, at, start), f"<span {attributes}>",
+                  _html_clipped(text, matches, groups, start, end), "</span>"]
+        at = end
+    parts.append(_html_clipped(text, matches, groups, at, len(text)))
+    return "".join(parts)
+
+
+def _html_clipped(text: str, matches: list[tuple[int, int]], groups: list[int], start: int, end: int) -> str:
+    first = bisect_left(matches, (start, -1))
+    while first > 0 and matches[first - 1][1] > start:
+        first -= 1
+    inside, numbers = [], []
+    for (begin, finish), number in zip(matches[first:], groups[first:]):
+        if begin >= end:
+            break
+        if finish > start:
+            inside.append((max(begin, start), min(finish, end)))
+            numbers.append(number)
+    return _html(text, inside, start, end, numbers)
+
+
 def match_count(html: str) -> int:
     """How many matches a marked text shows: a connector's words together count once."""
     return len(set(_MATCH_NUMBER.findall(html)))
@@ -265,10 +294,13 @@ def _passages(text: str, matches: list[tuple[int, int]]) -> Iterator[tuple[int, 
         i = last + 1
 
 
-def highlight_text(text: str, marks: Marks, *, top: int = 2, whole: bool = False) -> str:
+def highlight_text(text: str, marks: Marks, *, top: int = 2, whole: bool = False,
+                   regions: list[tuple[int, int, str]] | None = None) -> str:
     """HTML of ``text`` (escaped) with each match of ``marks`` in one <mark>: all of it
     (``whole``), or its ``top`` passages with the most matches, in text order; "" if none matches.
-    Passages come from the first SNIPPET_SCAN characters: a results page must not read megabytes."""
+    Passages come from the first SNIPPET_SCAN characters: a results page must not read megabytes.
+    With ``whole``, each of ``regions`` (start, end, attributes; not overlapping) is wrapped in a
+    <span> carrying those attributes (the case page's stated-reason sentences)."""
     if not whole:
         text = text[:SNIPPET_SCAN]
     tokens = _tokens(text) if marks else []
@@ -280,7 +312,7 @@ def highlight_text(text: str, marks: Marks, *, top: int = 2, whole: bool = False
     number = {group: n for n, group in enumerate(dict.fromkeys(groups))}  # matches numbered in text order
     groups = [number[group] for group in groups]
     if whole:
-        return _html(text, matches, 0, len(text), groups)
+        return _html_in_regions(text, matches, groups, regions) if regions else _html(text, matches, 0, len(text), groups)
     best = sorted(_passages(text, matches), key=lambda p: (p[2] - p[3], p[0]))[:top]
     shown = []
     for start, end, first, last in sorted(best):

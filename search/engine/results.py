@@ -41,6 +41,14 @@ class FacetValue:
     # "Overturned" chosen, each drug's rate is still its share overturned, not 100%.
     rate_items: int = 0
     rate_overturned: int = 0
+    # What the page shows when it is not ``value`` itself: a stated reason's name, a section's title
+    # (``value`` is then the key the filter takes: "no_monitoring", a section key).
+    label: str = ""
+    group: str = ""  # a guideline section's source, which the page groups sections under
+
+    @property
+    def shown(self) -> str:
+        return self.label or self.value
 
     @property
     def overturn_rate(self) -> float:
@@ -66,6 +74,8 @@ class Hit:
     score: float | None = None
     rationale: str = ""
     generated: bool = False  # demonstration text, not a real decision
+    reasons: list[str] = field(default_factory=list)  # stated reasons' labels (search/reasons.py)
+    sections: list[str] = field(default_factory=list)  # cited guideline sections' keys
 
     @property
     def anchor(self) -> str:

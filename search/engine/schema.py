@@ -43,11 +43,13 @@ SHARED_FIELDS = frozenset({"summary", PAIR_FIELDS["summary"], SENTENCE_FIELDS["s
 # Facets, in the order the page shows them: name -> label.
 FACETS = {
     "outcome": "Outcome",
+    "reason": "Stated reason",
     "drug": "Drug",
     "category": "Request category",
     "specialty": "Reviewer specialty",
     "state": "Licensure state",
     "guideline": "Guideline source",
+    "section": "Guideline section",
     "year": "Decision year",
     "source": "Source",
 }

@@ -8,6 +8,8 @@ from django.http import QueryDict
 from django.urls import reverse
 from django.utils.html import format_html
 
+from search import charts
+
 register = template.Library()
 
 
@@ -70,3 +72,21 @@ def percent(value: float) -> str:
 @register.filter
 def get_item(mapping: dict, key: str):
     return mapping.get(key, "")
+
+
+@register.filter
+def rate_bar(value: float) -> str:
+    """A small SVG bar for an overturn rate, beside its figure."""
+    return charts.rate_bar(value)
+
+
+@register.simple_tag
+def section_search_url(key: str, facet: str = "", value: str = "") -> str:
+    """The search for the items citing one guideline section, narrowed to one value of a facet."""
+    return f"{reverse('search')}?{urlencode({'section': key, **({facet: value} if facet else {})})}"
+
+
+@register.filter
+def pluralize_pages(pages: str) -> str:
+    """"s" for "76-78" or "24, 80", "" for "24": a citation's page or pages."""
+    return "s" if any(mark in pages for mark in "-,") else ""
