@@ -67,12 +67,16 @@ def count_facets(version: Version, base: np.ndarray, masks: dict[str, np.ndarray
         counts, over = _tally(version, name, scope)
         rate_counts, rate_over = (counts, over) if scope is rate_scope else _tally(version, name, rate_scope)
         chosen = {facet_key(name, v) for v in params.filters.get(name, [])}
+        names = version.values[name]
+        # Only the values present (or chosen), read as Python ints once: a facet may have thousands of values.
+        codes = sorted({*np.flatnonzero(counts).tolist(), *(names.index(v) for v in chosen if v in names)})
+        shown_counts, shown_over = counts[codes].tolist(), over[codes].tolist()
+        shown_rate, shown_rate_over = rate_counts[codes].tolist(), rate_over[codes].tolist()
         values = [
-            FacetValue(value if name in KEYED else display(name, value), int(counts[code]), int(over[code]),
-                       value in chosen, int(rate_counts[code]), int(rate_over[code]),
-                       label=display(name, value) if name in KEYED else "")
-            for code, value in enumerate(version.values[name])
-            if counts[code] or value in chosen
+            FacetValue(value if name in KEYED else display(name, value), count, overturned, value in chosen,
+                       rate_items, rate_overturned, label=display(name, value) if name in KEYED else "")
+            for value, count, overturned, rate_items, rate_overturned in zip(
+                (names[code] for code in codes), shown_counts, shown_over, shown_rate, shown_rate_over)
         ]
         if name == "year":
             values.sort(key=lambda v: v.value, reverse=True)
