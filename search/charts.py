@@ -25,8 +25,7 @@ class YearPoint:
 
 def year_points(values) -> list[YearPoint]:
     """The decision-year facet's values (engine FacetValue) as points, oldest year first."""
-    points = [YearPoint(v.value, v.rate_items or v.count, v.rate_overturned if v.rate_items else v.overturned)
-              for v in values if v.value.isdigit()]
+    points = [YearPoint(v.value, v.items_either_outcome, v.overturned_either_outcome) for v in values if v.value.isdigit()]
     return sorted(points, key=lambda point: point.year)
 
 

@@ -126,7 +126,6 @@ SECTIONS: dict[tuple[str, str], dict[str, tuple[str, ...]]] = {
 _LONGEST_KEY = 200
 # Words a citation wraps around a section's name without being part of it.
 _SECTION_NOISE = re.compile(r"^(?:section|topic|chapter)s?\b\s*|\s*\b(?:section|topic|chapter)s?$", re.IGNORECASE)
-_ACRONYM = re.compile(r"^[A-Z0-9/&-]{2,}s?$")
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ search link finds. Names come from the database (sections.py).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.urls import reverse
@@ -37,7 +37,7 @@ class SectionFigures:
 
     @property
     def search_url(self) -> str:
-        return f"{reverse('search')}?{urlencode({'section': self.key})}"
+        return search_url(self.key)
 
     @property
     def url(self) -> str:
@@ -51,7 +51,11 @@ class SectionPage:
     categories: list[FacetValue]
     drugs: list[FacetValue]
     reasons: list[FacetValue]
-    outcomes: list[FacetValue] = field(default_factory=list)
+
+
+def search_url(key: str, facet: str = "", value: str = "") -> str:
+    """The search for the items citing one guideline section, narrowed to one value of a facet."""
+    return f"{reverse('search')}?{urlencode({'section': key, **({facet: value} if facet else {})})}"
 
 
 def source_rank(source: str) -> tuple[int, str]:
@@ -63,7 +67,7 @@ def _figures(value: FacetValue, named: dict[str, sections.SectionName]) -> Secti
     if found is None:  # indexed, but its row is gone (a replaced determination's last citation)
         found = sections.SectionName(value.value, "", "", value.value)
     return SectionFigures(value.value, found.title, found.source, found.guideline, found.name,
-                          value.rate_items or value.count, value.rate_overturned if value.rate_items else value.overturned)
+                          value.items_either_outcome, value.overturned_either_outcome)
 
 
 def overview(sort: str = "items") -> list[SectionFigures]:
@@ -93,7 +97,6 @@ def section_page(key: str) -> SectionPage | None:
         categories=result.facets.get("category", [])[:10],
         drugs=result.facets.get("drug", [])[:10],
         reasons=result.facets.get("reason", []),
-        outcomes=result.facets.get("outcome", []),
     )
 
 

@@ -200,8 +200,8 @@ def _section_json(request: HttpRequest, row: citator.SectionFigures) -> dict:
 
 
 def _values_json(values) -> list[dict]:
-    return [{"value": v.value, **({"label": v.label} if v.label else {}), "items": v.rate_items or v.count,
-             "overturned": v.rate_overturned if v.rate_items else v.overturned,
+    return [{"value": v.value, **({"label": v.label} if v.label else {}), "items": v.items_either_outcome,
+             "overturned": v.overturned_either_outcome,
              "overturn_rate": round(v.overturn_rate, 4)} for v in values]
 
 

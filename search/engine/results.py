@@ -51,6 +51,15 @@ class FacetValue:
         return self.label or self.value
 
     @property
+    def items_either_outcome(self) -> int:
+        """The value's items under every filter but the outcome's (its own count when not given)."""
+        return self.rate_items or self.count
+
+    @property
+    def overturned_either_outcome(self) -> int:
+        return self.rate_overturned if self.rate_items else self.overturned
+
+    @property
     def overturn_rate(self) -> float:
         return self.rate_overturned / self.rate_items if self.rate_items else 0.0
 

@@ -8,7 +8,7 @@ from django.http import QueryDict
 from django.urls import reverse
 from django.utils.html import format_html
 
-from search import charts
+from search import charts, citator
 
 register = template.Library()
 
@@ -83,7 +83,7 @@ def rate_bar(value: float) -> str:
 @register.simple_tag
 def section_search_url(key: str, facet: str = "", value: str = "") -> str:
     """The search for the items citing one guideline section, narrowed to one value of a facet."""
-    return f"{reverse('search')}?{urlencode({'section': key, **({facet: value} if facet else {})})}"
+    return citator.search_url(key, facet, value)
 
 
 @register.filter
