@@ -48,7 +48,7 @@ class Reason:
 
 _I = re.IGNORECASE
 _NEGATED = re.compile(
-    r"\b(?:no|not|non|lack(?:s|ed|ing)?|without|absen(?:ce|t)|neither|nor|none|never|fail(?:s|ed)?\s+to|"
+    r"\b(?:no|not|non|lack(?:s|ed|ing)?|(?<!\bor\s)without|absen(?:ce|t)|neither|nor|none|never|fail(?:s|ed)?\s+to|"
     r"insufficient|inadequate(?:ly)?|unclear|unable|missing|minimal|limited|n't)\b|\bun(?:documented|specified)\b", _I)
 _GUIDELINE_SENTENCE = re.compile(
     r"^\W*(?:(?:More\s+specifically|In\s+addition|Additionally|Furthermore|Moreover|Also|However|Specifically|Further"
@@ -72,8 +72,9 @@ _R = re.compile
 _RULES: tuple[tuple[str, re.Pattern[str], bool | None, bool], ...] = (
     # (label, pattern, negated: True must / False must not / None either, reads guideline sentences)
     ("not_recommended", _R(
-        r"\bnot\s+(?:been\s+|generally\s+|currently\s+|routinely\s+)?recommended\b(?!\s+(?:for\s+(?:long|chronic|prolonged|"
-        r"extended|use\s+(?:longer|beyond|more))|longer|more|over|unless|except|without|until|as\s+a\s+(?:primary|first|sole)))"
+        r"\bnot\s+(?:be\s+|been\s+|generally\s+|currently\s+|routinely\s+)?recommended\b(?!\s+(?:for\s+(?:long|chronic|prolonged|"
+        r"extended|use\s+(?:longer|beyond|more))|longer|more|over|unless|except|without|until|as\s+a\s+(?:primary|first|sole)"
+        r"|to\s+(?:abruptly\s+)?(?:discontinue|stop|taper|wean|exceed|change|switch)))"
         r"|\bshould\s+be\s+avoided\b|\bdetrimental\b|\b(?:use\s+of|for)\b[^.]{0,80}\bis\s+not\s+indicated\b"
         r"|\bdo(?:es)?\s+not\s+(?:generally\s+|routinely\s+)?recommend(?:ed)?\b(?!\s+\w+\s+(?:for|beyond|past|longer|more|unless|except|without))"
         r"|\brecommends?\s+against\b|\bnot\s+supported\s+by\s+(?:the\s+)?(?:evidence|guidelines?|literature|MTUS|ODG)"
@@ -82,18 +83,23 @@ _RULES: tuple[tuple[str, re.Pattern[str], bool | None, bool], ...] = (
         r"|\black\s+of\s+(?:sufficient\s+)?(?:literature|scientific|published)\s+evidence"
         r"|\bexperimental\b|\binvestigational\b|\bnot\s+(?:an?\s+)?(?:FDA[-\s])?approved\b"
         r"|\bnot\s+(?:a\s+)?(?:first|second)[-\s]line\b|\bnot\s+recommended\s+as\s+a\s+(?:primary|first|sole)"
-        r"|\bno\s+longer\s+recommended\b|\bnot\s+(?:considered\s+)?(?:a\s+)?standard\s+of\s+care", _I), None, True),
+        r"|\bno\s+longer\s+recommended\b|\bnot\s+(?:considered\s+)?(?:a\s+)?standard\s+of\s+care"
+        r"|\bnot\s+(?:been\s+|be\s+)?(?:proven|shown|demonstrated)\s+(?:to\s+be\s+)?(?:effective|efficacious|beneficial)"
+        r"|\bnot\s+an?\s+(?:appropriate\s+|accepted\s+|recommended\s+)?(?:long[-\s]?term\s+)?indication\s+for\b", _I), None, True),
     ("exceeds_limits", _R(
         r"\bexceed(?:s|ed|ing)?\b|\bexcessive\b|\bin\s+excess\s+of\b|\bbeyond\s+(?:the\s+)?(?:recommended|guidelines?|\d)"
-        r"|\bmore\s+than\s+(?:the\s+)?(?:recommended|guidelines?|allowed|\d+\s+(?:weeks?|months?|sessions?|visits?))"
+        r"|\b(?:more|longer|greater)\s+than\s+(?:the\s+)?(?:recommended|guidelines?|allowed|suggested|maximum"
+        r"|\d+(?:\s*-\s*\d+)?\s+(?:weeks?|months?|sessions?|visits?|days?))"
         r"|\bonly\s+(?:recommended|indicated)\s+for\s+(?:a\s+)?(?:short|limited|brief)"
-        r"|\bnot\s+(?:be\s+)?recommended\s+(?:for\s+)?(?:long[-\s]term|chronic|prolonged|extended|beyond|past|longer|more\s+than)"
-        r"|\bnot\s+recommended\s+for\s+use\s+(?:longer|beyond|more)|\blong[-\s]term\s+use\b|\bprolonged\s+use\b"
-        r"|\bchronic\s+use\b|\bextended\s+(?:use|period)\b|\b(?:for|over|since)\s+(?:at\s+least\s+|more\s+than\s+|over\s+)?"
-        r"(?:\d+|one|two|three|four|five|six|several|many)\s+(?:months?|years?)\b"
+        r"|\bnot\s+(?:be\s+)?recommended\s+(?:for\s+)?(?:long[-\s]?term|chronic|prolonged|extended|beyond|past|longer|more\s+than)"
+        r"|\bnot\s+recommended\s+for\s+use\s+(?:longer|beyond|more)|\blong[-\s]?term\s+(?:use|treatment|therapy)\b|\bprolonged\s+use\b"
+        r"|\bchronic\s+use\b|\bextended\s+(?:use|period)\b"
         r"|\bmorphine\s+(?:milligram\s+)?equivalen|\bMED\b|\bMME\b|\bmaximum\s+(?:of|dose|daily)|\btoo\s+(?:many|long|frequent)"
         r"|\bnumber\s+of\s+(?:sessions|visits|treatments)\b[^.]{0,60}\b(?:recommended|guidelines?)"
         r"|\b(?:recommended|allowed|guidelines?)\s+(?:number|quantity|duration|frequency)\b", _I), None, False),
+    ("exceeds_limits", _R(
+        r"\b(?:request(?:ed)?|additional|this\s+(?:patient|claimant|individual)|the\s+(?:patient|claimant|injured\s+worker))\b"
+        r"[^.]{0,80}\b(?:exceeds?|in\s+excess\s+of)\b", _I), None, True),
     ("no_functional_improvement", _R(
         r"\bfunctional\s+(?:improvement|benefit|gains?|improvements|response|progress)"
         r"|\bobjective\s+(?:evidence\s+of\s+)?(?:improvement|benefit|gains?)|\bfunctional\s+(?:objective\s+)?measures"
@@ -107,7 +113,10 @@ _RULES: tuple[tuple[str, re.Pattern[str], bool | None, bool], ...] = (
         r"|\b(?:not|in)effective\b|\bfailed\s+to\s+(?:improve|provide\s+(?:relief|benefit|improvement)|respond)|\bcontinued\s+(?:pain|symptoms)\b"
         r"|\bVAS\b|\bpain\s+(?:scores?|levels?|ratings?)\b", _I), True, False),
     ("no_functional_improvement", _R(
-        r"\bcontingent\s+(?:up)?on\s+(?:the\s+)?(?:patient'?s?\s+|documented\s+)?(?:response|improvement|results?)", _I), None, False),
+        r"\bcontingent\s+(?:up)?on\s+(?:the\s+)?(?:patient'?s?\s+|documented\s+)?(?:response|improvement|results?)"
+        r"|\b(?:until|after|pending|before)\b[^.]{0,60}\bresults?\s+(?:of|from)\b"
+        r"|\bresults?\s+(?:of|from)\s+(?:the\s+)?(?:initial|prior|previous|first|completed|recent|previously)\b[^.]{0,80}"
+        r"\b(?:not|unknown|pending|unclear)\b", _I), None, False),
     ("no_monitoring", _R(
         r"\burine\s+(?:drug|toxicology)|\bdrug\s+(?:screen|test)|\bUDS\b|\bUDT\b|\bCURES\b|\bPDMP\b|\bprescription\s+drug\s+monitoring"
         r"|\b(?:opioid|pain|narcotic|medication)\s+(?:treatment\s+)?(?:agreement|contract)"
@@ -128,7 +137,7 @@ _RULES: tuple[tuple[str, re.Pattern[str], bool | None, bool], ...] = (
         r"|\bsymptoms\s+of\b|\bhome\s+exercise\b|\bhomebound\b|\bsleep\b|\binsomnia\b|\bnot\s+(?:been\s+)?met\b"
         r"|\bunremarkable\b|\bfailure\s+of\b|\bunable\s+to\s+tolerate\b|\bcannot\s+tolerate\b", _I), True, False),
     ("insufficient_information", _R(
-        r"\bunspecified\b(?!\s+(?:muscle|site|part\s+of))|\bvague\b|\bunclear\b"
+        r"(?<!,\s)\bunspecified\b(?!\s+(?:muscle|site|part\s+of)|\s*\(?\s*ICD)|\bvague\b|\bunclear\b"
         r"|\bnot\s+clearly\s+(?:stated|documented|indicated|specified|explained|defined)"
         r"|\b(?:fail(?:s|ed)?\s+to|does\s+not|did\s+not|do\s+not|not)\s+(?:provide|include|specify|indicate|state|list|identify|"
         r"mention)\s+(?:the\s+|a\s+|if\s+)?(?:quantity|frequency|duration|dosage|dose|strength|number|body\s+part|type|nature|"
@@ -140,6 +149,12 @@ _RULES: tuple[tuple[str, re.Pattern[str], bool | None, bool], ...] = (
         r"|\brationale\b[^.]{0,60}\b(?:was|is|has\s+been)\s+not\s+(?:provided|given)|\bspecifying\s+(?:when|what|which|how)"
         r"|\bmedical\s+necessity\b[^.]{0,60}\bnot\s+(?:provided|addressed|explained)|\bnot\s+address\s+(?:the\s+)?medical\s+necessity"
         r"|\brecords?\b[^.]{0,40}\bnot\s+(?:provided|available|submitted|included)|\bnot\s+(?:provided|available|submitted)\s+for\s+review"
+        r"|\b(?:fail(?:s|ed)?\s+to|did\s+not|does\s+not)\s+(?:furnish|provide|give|offer|articulate|present|include)\s+"
+        r"(?:a\s+|any\s+)?(?:(?:clear|compelling|specific|medical|clinical|or)\s+)*rationale"
+        r"|\b(?:date|start|onset|first\s+use|duration\s+of\s+use|frequency\s+of\s+use)\b[^.]{0,40}\b(?:could\s+not|cannot|can\s*not|"
+        r"was\s+not|is\s+not)\s+(?:be\s+)?(?:established|determined|confirmed|ascertained)"
+        r"|\bnot\s+clear\s+(?:what|why|how|which|whether|if)\b"
+        r"|\b(?:no|lack\s+of|without)\b[^.]{0,60}\bexplanation\s+(?:of|for)\s+(?:the\s+)?(?:rationale|need|why)\b"
         r"|\bwhy\b|\bhow\s+(?:the|this|it|results)\b[^.]{0,80}\b(?:would|will|was\s+to)\b|\billegible\b", _I), True, False),
     ("duplicate", _R(
         r"\balready\s+(?:been\s+)?(?:approved|authorized|certified|performed|done|completed|undergone|had|received|obtained|"
@@ -170,8 +185,10 @@ _APPLIED = re.compile(r"\b(?:this|the)\s+(?:individual|patient|claimant|injured\
                       r"|\b(?:have|has)\s+been\s+met\b|\bmeets?\b", _I)
 # "not recommended as a primary treatment modality, but a trial ...": a condition, not a verdict.
 _CONDITIONAL = re.compile(
-    r"\bnot\s+(?:routinely|generally|usually)\s+recommended|\bnot\s+recommended\b[^.]{0,60}?\b(?:unless|except|if|"
-    r"reserved|when)\b|\bnot\s+recommended\s+as\s+(?:a|the)\s+(?:primary|first|sole|stand-?alone)|\bnot\s+recommended\s*:", _I)
+    r"^\W*Any\b|(?:^|\s)\(\d{1,2}\)\s"
+    r"|\bnot\s+(?:routinely|generally|usually)\s+recommended|\bnot\s+recommended\b[^.]{0,160}?\b(?:unless|except|if|"
+    r"reserved|when)\b|\bnot\s+recommended\s+as\s+(?:a|the)\s+(?:primary|sole|stand-?alone)|\bnot\s+recommended\s*:"
+    r"|\bdo(?:es)?\s+not\s+recommend\b[^.]{0,80}?\bas\s+(?:a|the)\s+(?:primary|sole|stand-?alone)", _I)
 
 # The closing formula ("..., the request for X is not medically necessary") states the outcome,
 # not a reason: it is cut off a sentence before the rules read it.
@@ -181,7 +198,7 @@ _OUTCOME_CLAUSE = re.compile(
     r"(?:request(?:ed)?|treatment|procedure|medication|service|item|study|imaging|therapy|referral)\b[^.;]{0,250}?"
     r"\b(?:is|was|are|were|be|has\s+been|have\s+been)\s+(?:(?:therefore|thus|deemed|considered|determined|found|not|also|"
     r"currently)\s+(?:to\s+)?(?:be\s+)?){0,3}(?:not\s+)?(?:medically\s+(?:necessary|appropriate|indicated)|supported|certified|"
-    r"warranted|established)\b[^.;]*$", _I)
+    r"warranted|established)\b[^.;]*[.;]?\W*$", _I)
 # An item that falls with the one it serves: "As the requested surgical intervention is not medically
 # necessary ..., the requested ancillary service is not medically necessary."
 _FALLS_WITH = re.compile(
@@ -192,7 +209,43 @@ _FALLS_WITH = re.compile(
     r"|\b(?:ancillary|associated\s+surgical)\s+(?:services?|requests?|items?)\b[^.]*\bnot\s+(?:medically\s+necessary|certified|supported)",
     _I)
 # "There was no clear rationale for the need of X prior to ...": the provider's missing reason, not a criterion.
-_NO_RATIONALE = re.compile(r"\b(?:no|lack\s+of|without)\s+(?:a\s+)?(?:clear\s+|clinical\s+|evidence[-\s]based\s+)?rationale\b", _I)
+_NO_RATIONALE = re.compile(
+    r"\b(?:no|lack\s+of|without)\s+(?:a\s+)?(?:clear\s+|clinical\s+|evidence[-\s]based\s+)?rationale\b"
+    r"|\b(?:fail(?:s|ed)?\s+to|did\s+not|does\s+not)\s+(?:furnish|provide|give|offer|articulate|present|include)\s+"
+    r"(?:a\s+|any\s+)?(?:(?:clear|compelling|specific|medical|clinical|or)\s+)*rationale"
+    r"|\b(?:no|lack\s+of|without)\b[^.]{0,60}\bexplanation\s+(?:of|for)\s+(?:the\s+)?(?:rationale|need|why)\b", _I)
+# "Long-term use is not recommended": a limit on duration (exceeds_limits), not a verdict on the treatment.
+_LIMITED_USE = re.compile(r"\b(?:long[-\s]?term|chronic|prolonged|extended|continued|ongoing)\s+(?:use|usage|treatment|therapy)\b"
+                          r"[^.]{0,60}\bnot\s+(?:be\s+)?recommended\b", _I)
+# A limit stated, or an exception to it, rather than found exceeded: "Sessions should not exceed 18 visits".
+_LIMIT_STATED = re.compile(r"\b(?:should|must|shall)\s+not\s+(?:exceed|be\s+more\s+than)|\bnot\s+to\s+exceed\b|\bunless\b"
+                           r"|\bexcept\s+(?:when|if|in|for|after)\b", _I)
+# What a guideline allows, told as a possibility or a list, not found of this patient: "Long-term use may be
+# appropriate if ...", "(e) Use of drug screening ...", "Home exercise can include ...".
+_GENERAL = re.compile(r"\b(?:may|can|might|could)\s+(?:be\s+)?(?:appropriate|indicated|recommended|considered|warranted|"
+                      r"helpful|useful|include|required|necessary)\b|\bin\s+most\s+instances\b|(?:^|\s)\((?:[a-h]|\d{1,2})\)\s"
+                      r"|\bmay\s+(?:actually\s+|also\s+)?(?:increase|lead|cause|result)\b|\bthere\s+must\s+be\b|\bto\s+be\s+supported\b"
+                      r"|\bintended\s+to\s+address\b|\bdefined\s+as\b", _I)
+# Failed conservative care is a prerequisite (criteria_not_met); studies and evidence speak of the treatment in
+# general (not_recommended): neither says this patient's prior treatment did not work.
+_EVIDENCE_BASE = re.compile(r"\b(?:studies|study|literature|research|trials|randomi[sz]ed)\b"
+                            r"|\b(?:available|scientific|published|medical|insufficient|limited)\s+evidence\b"
+                            r"|\bevidence\s+(?:does|do)\s+not\s+support\b", _I)
+_CONSERVATIVE = re.compile(r"\bconservative\b", _I)
+# A phase of care (the acute phase, the first 72 hours) is when a treatment is recommended, not a limit on its amount.
+_PHASE = re.compile(r"\bbeyond\s+(?:the\s+)?(?:acute|initial|subacute|early)\s+(?:phase|period|stage)|\bbeyond\s+\d+\s+(?:hours|days)\b", _I)
+# A generic line ("medical necessity has not been established", "no exceptional factors"): it names a
+# reason only when no other sentence does.
+_GENERIC_LINE = re.compile(r"\b(?:exceptional|extenuating|compelling)\s+(?:factors|circumstances)\b"
+                           r"|\bmedical\s+necessity\s+(?:has|have|was|is)\s+not\s+been\s+established\b"
+                           r"|\bnot\s+sufficient\s+clinical\s+information\b", _I)
+_UNCLEAR_WHAT = re.compile(r"\b(?:not\s+clear|unclear)\s+(?:what|why|how|which|whether|if)\b", _I)
+# "It is unclear what conservative care the patient has tried": a prerequisite undocumented, not the request unclear.
+_UNCLEAR_CRITERION = re.compile(r"\b(?:unclear|not\s+clear)\b[^.]{0,60}\b(?:conservative|tried\s+and\s+failed|red\s+flags?|"
+                                r"deficits?|radiculopathy)\b", _I)
+# A closing line: what it says is stated again, more specifically, by the sentences before it.
+_CLOSING = re.compile(r"^\W*(?:Therefore|Thus|Hence|As\s+such|Consequently|Accordingly|In\s+summary|Given\s+the\s+above|"
+                      r"Based\s+on\s+the\s+above)\b", _I)
 _DISCLAIMER = re.compile(r"should\s+not\s+be\s+interpreted|advised\s+to\s+(?:speak|consult)|weaning\s+and\s+terminating", _I)
 
 
@@ -222,6 +275,7 @@ def stated_reasons(rationale: str, outcome: str) -> list[Reason]:
     """The reasons the rationale states for ``outcome``, in LABELS order; [Reason("other")] when none."""
     allowed = NECESSARY if outcome == OVERTURNED else NOT_NECESSARY
     found: dict[str, list[tuple[int, int]]] = {}
+    closing: dict[str, list[tuple[int, int]]] = {}
     for start, end in sentences(rationale):
         sentence = rationale[start:end]
         if _DISCLAIMER.search(sentence):
@@ -233,8 +287,9 @@ def stated_reasons(rationale: str, outcome: str) -> list[Reason]:
         if outcome_clause := _OUTCOME_CLAUSE.search(sentence):
             sentence = sentence[:outcome_clause.start()]
         reads_guideline = (bool(_GUIDELINE_SENTENCE.match(sentence) or _GUIDELINE_SAYS.search(sentence))
-                           or _quoted(rationale, start))
+                           or _quoted(rationale, start) or bool(_GENERAL.search(sentence)))
         negated = bool(_NEGATED.search(sentence))
+        weak = bool(_CLOSING.match(sentence))
         named = falls_with
         for label, pattern, needs_negation, guideline_ok in _RULES:
             if label not in allowed or (reads_guideline and not guideline_ok):
@@ -243,16 +298,31 @@ def stated_reasons(rationale: str, outcome: str) -> list[Reason]:
                 continue
             if label == "criteria_not_met" and _NO_RATIONALE.search(sentence):
                 continue
-            if label == "not_recommended" and _CONDITIONAL.search(sentence):
+            if label == "not_recommended" and (_CONDITIONAL.search(sentence) or _LIMITED_USE.search(sentence)):
+                continue
+            if label == "exceeds_limits" and _LIMIT_STATED.search(sentence):
+                continue
+            if label == "no_functional_improvement" and (_CONSERVATIVE.search(sentence) or _EVIDENCE_BASE.search(sentence)):
+                continue
+            if label == "exceeds_limits" and _PHASE.search(sentence):
+                continue
+            if label == "criteria_not_met" and (_EVIDENCE_BASE.search(sentence)
+                                                or (_UNCLEAR_WHAT.search(sentence) and not _UNCLEAR_CRITERION.search(sentence))):
+                continue
+            if label == "insufficient_information" and _UNCLEAR_CRITERION.search(sentence):
                 continue
             if label == "criteria_met" and reads_guideline and not _APPLIED.search(sentence):
                 continue
             if pattern.search(sentence):
-                found.setdefault(label, []).append((start, end))
+                (closing if weak else found).setdefault(label, []).append((start, end))
                 named = True
         if (not named and negated and not reads_guideline and "criteria_not_met" in allowed
-                and _FINDING.search(sentence) and not _NO_RATIONALE.search(sentence)):
-            found.setdefault("criteria_not_met", []).append((start, end))
+                and _FINDING.search(sentence) and not _NO_RATIONALE.search(sentence) and not _EVIDENCE_BASE.search(sentence)
+                and not _GENERIC_LINE.search(sentence)):
+            (closing if weak else found).setdefault("criteria_not_met", []).append((start, end))
+    for label, spans in closing.items():  # a closing line names a reason only when no sentence before it did
+        if not found or label in found:
+            found.setdefault(label, []).extend(spans)
     reasons = [Reason(label, tuple(found[label])) for label in LABELS if label in found]
     return reasons or [Reason(OTHER, ())]
 
