@@ -45,6 +45,8 @@ IMR_EXTRACT_SECONDS = float(os.getenv("IMR_EXTRACT_SECONDS", "30"))
 # The most items one CSV export holds (about 8 s of streaming at 50,000): past it the export is refused
 # with a message rather than cut short, since a partial file would read as the whole answer.
 IMR_EXPORT_MAX_ROWS = envint("IMR_EXPORT_MAX_ROWS", 50_000)
+# A long ingest logs how far it has come (imr.progress) every this many seconds.
+IMR_PROGRESS_SECONDS = envint("IMR_PROGRESS_SECONDS", 5)
 # One query's time budget in seconds: past it the query stops with a message (search/engine/deadline.py),
 # well inside gunicorn's 60-second worker timeout.
 SEARCH_QUERY_SECONDS = float(os.getenv("IMR_QUERY_SECONDS", "10"))

@@ -23,6 +23,7 @@ from django.db import transaction
 from . import workers
 from .limits import Limits, size
 from .models import Citation, Determination, DisputedItem, EarlierVersion, GuidelineSection
+from .progress import ProgressLog
 from .record import Determination as Record
 from .sections import store_citations
 
@@ -269,6 +270,7 @@ def ingest_paths(
     if workers > 1 and len(files) >= PARALLEL_FROM:
         pool = multiprocessing.get_context("forkserver").Pool(workers)
     indexer = _BackgroundIndexer() if index and pool is not None else None
+    progress = ProgressLog(every=settings.IMR_PROGRESS_SECONDS)
     try:
         for number, result in enumerate(_results(files, pool), start=1):
             report.results.append(result)
@@ -278,6 +280,7 @@ def ingest_paths(
                 log.info("%s %s as %s: %s", result.status, result.path, result.slug, result.reason)
             else:
                 log.info("%s %s as %s", result.status, result.path, result.slug)
+            progress.update(number, len(files))
             if on_result:
                 on_result(result, number, len(files))
             if indexer and number % INDEX_EVERY == 0:

@@ -1,8 +1,12 @@
-"""A one-line progress bar with rate and ETA, drawn only on a terminal."""
+"""Progress of a long run: a one-line bar with rate and ETA on a terminal, and log lines for a log."""
 from __future__ import annotations
 
+import logging
 import time
+from collections.abc import Callable
 from typing import TextIO
+
+log = logging.getLogger("imr.progress")
 
 
 class Progress:
@@ -34,3 +38,37 @@ class Progress:
             self.stream.write("\r\x1b[2K")
             self.stream.flush()
             self.shown = False
+
+
+def _duration(seconds: float) -> str:
+    whole = round(seconds)
+    hours, rest = divmod(whole, 3600)
+    minutes, seconds = divmod(rest, 60)
+    return f"{hours}h{minutes:02d}m" if hours else f"{minutes}m{seconds:02d}s" if minutes else f"{seconds}s"
+
+
+class ProgressLog:
+    """A log line every ``every`` seconds, and one at the end: documents done, rate and time left.
+
+    For what has no terminal: a cron job's log tells how far a night's load has come. The bar
+    above is drawn only on a terminal; these lines go to the ``imr.progress`` logger either way.
+    """
+
+    def __init__(self, *, what: str = "documents", every: float = 5.0, clock: Callable[[], float] = time.monotonic):
+        self.what = what
+        self.every = every
+        self.clock = clock
+        self.started = self.logged = clock()
+
+    def line(self, done: int, total: int) -> str:
+        elapsed = max(self.clock() - self.started, 1e-6)
+        rate = done / elapsed
+        left = f", about {_duration((total - done) / rate)} left" if rate and done < total else ""
+        share = f" ({100 * done / total:.1f}%)" if total else ""
+        return f"{done:,} of {total:,} {self.what}{share}, {rate:.1f}/s over {_duration(elapsed)}{left}"
+
+    def update(self, done: int, total: int) -> None:
+        now = self.clock()
+        if now - self.logged >= self.every or done == total:
+            self.logged = now
+            log.info("%s", self.line(done, total))
