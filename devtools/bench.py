@@ -16,6 +16,8 @@ Generated documents and the ingested data folder are kept under
 from __future__ import annotations
 
 import hashlib
+import importlib.util
+import itertools
 import json
 import math
 import os
@@ -26,7 +28,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -172,6 +174,11 @@ class Scratch:
         return self.root / "docs"
 
     @property
+    def tail(self) -> Path:
+        """The last REFRESH_DOCS of the N: ingested while a worker is open, to time its refresh."""
+        return self.root / "tail"
+
+    @property
     def data(self) -> Path:
         return self.root / "data"
 
@@ -192,39 +199,55 @@ def scratch_for(workdir: Path, *, docs: int, seed: int) -> Scratch:
     return Scratch(workdir.resolve() / f"{docs}-{seed}")
 
 
+REFRESH_DOCS = 2000  # the ingest a web worker's refresh is timed after (fewer when N is small: a tenth of N)
+
+
+def tail_size(docs: int) -> int:
+    return min(REFRESH_DOCS, docs // 10)
+
+
 def ensure_documents(scratch: Scratch, *, docs: int, seed: int) -> dict[str, Any]:
-    """Write the N generated determinations once; a later run with the same N and seed reuses them."""
+    """Write the N generated determinations once, the last ``tail_size(N)`` into their own folder; a
+    later run with the same N and seed reuses them."""
     from .corpus import generate
 
-    if scratch.docs_done.exists():
-        return {**json.loads(scratch.docs_done.read_text()), "reused": True}
-    if scratch.docs.exists():
-        shutil.rmtree(scratch.docs)
-    scratch.docs.mkdir(parents=True)
+    if scratch.docs_done.exists() and "tail" in (made := json.loads(scratch.docs_done.read_text())):
+        return {**made, "reused": True}
+    for folder in (scratch.docs, scratch.tail):
+        if folder.exists():
+            shutil.rmtree(folder)
+        folder.mkdir(parents=True)
     started = time.perf_counter()
     items = 0
-    for name, text, record in generate(docs, seed=seed):
-        (scratch.docs / name).write_text(text, encoding="utf-8", newline="")
+    first_of_tail = docs - tail_size(docs)
+    for number, (name, text, record) in enumerate(generate(docs, seed=seed)):
+        folder = scratch.tail if number >= first_of_tail else scratch.docs
+        (folder / name).write_text(text, encoding="utf-8", newline="")
         items += len(record.items)
-    made = {"documents": docs, "items": items, "generate_s": round(time.perf_counter() - started, 1)}
+    made = {"documents": docs, "tail": tail_size(docs), "items": items,
+            "generate_s": round(time.perf_counter() - started, 1)}
     scratch.docs_done.write_text(json.dumps(made))
     return {**made, "reused": False}
 
 
 def ensure_ingested(scratch: Scratch, *, docs: int, fresh: bool) -> dict[str, Any]:
     """Migrate and ingest the documents into the scratch data folder, timed; reused unless ``fresh``."""
-    if scratch.ingest_done.exists() and scratch.data.exists() and not fresh:
-        return {**json.loads(scratch.ingest_done.read_text()), "ingest_reused": True}
+    if (scratch.ingest_done.exists() and scratch.data.exists() and not fresh
+            and "refresh_ms" in (done := json.loads(scratch.ingest_done.read_text()))):
+        return {**done, "ingest_reused": True}
     for path in (scratch.ingest_done, scratch.fts):
         path.unlink(missing_ok=True)
     if scratch.data.exists():
         shutil.rmtree(scratch.data)
     run_manage(scratch.data, "migrate", "--noinput")
     ran = run_manage(scratch.data, "ingest", str(scratch.docs))
+    head = docs - tail_size(docs)
+    refresh = json.loads(run_manage(scratch.data, "bench", "--measure", "refresh", "--tail", str(scratch.tail)).stdout)
     done = {
         "ingest_s": round(ran.seconds, 1),
-        "ingest_docs_per_s": round(docs / ran.seconds, 1),
+        "ingest_docs_per_s": round(head / ran.seconds, 1),
         "ingest_peak_rss_mb": ran.peak_rss_mb,
+        **refresh,
     }
     scratch.ingest_done.write_text(json.dumps(done))
     return {**done, "ingest_reused": False}
@@ -333,6 +356,60 @@ def measure_citator(*, repeat: int) -> dict[str, Any]:
             **{name: summarize(values) for name, values in samples.items()}}
 
 
+def _memory_mb() -> dict[str, float]:
+    """This process's resident memory: its own (anonymous) pages, and the file pages it maps (the
+    index's files in the page cache), which every worker on the machine shares."""
+    fields = {}
+    for line in Path("/proc/self/status").read_text().splitlines():
+        name, _, value = line.partition(":")
+        if name in ("RssAnon", "RssFile", "RssShmem"):
+            fields[name] = int(value.split()[0]) / 1024
+    return {"worker_rss_mb": round(fields.get("RssAnon", 0.0), 1),
+            "shared_mb": round(fields.get("RssFile", 0.0) + fields.get("RssShmem", 0.0), 1)}
+
+
+def measure_worker() -> dict[str, Any]:
+    """A web worker from its start: open the index and answer a first page (``worker_open_ms``), then
+    each query of the mix once, its words read for the first time (``cold_query_ms``, the slowest),
+    and its memory after that."""
+    from search import engine
+
+    started = time.perf_counter()
+    engine.search(engine.SearchParams(sort="newest"))
+    open_ms = (time.perf_counter() - started) * 1000
+    cold = {}
+    for query in QUERY_MIX:
+        started = time.perf_counter()
+        engine.search(engine.SearchParams(q=query.q, filters=query.filters, sort=query.sort))
+        cold[query.name] = round((time.perf_counter() - started) * 1000, 1)
+    return {"worker_open_ms": round(open_ms, 1), "cold_query_ms": max(cold.values()), "cold_queries_ms": cold,
+            **_memory_mb()}
+
+
+def measure_refresh(tail: Path) -> dict[str, Any]:
+    """A warm worker's refresh after an ingest of ``tail`` by another process: its first search after."""
+    from django.conf import settings
+
+    from search import engine
+
+    params = [engine.SearchParams(q=query.q, filters=query.filters, sort=query.sort) for query in QUERY_MIX]
+    for each in params:
+        engine.search(each)  # open and warm: what a worker that has been serving looks like
+    before = engine.search(engine.SearchParams(sort="newest")).count
+    ingested = run_manage(Path(settings.DATA_DIR), "ingest", str(tail))
+    drop_result_cache(engine)
+    started = time.perf_counter()
+    after = engine.search(engine.SearchParams(sort="newest")).count
+    refresh_ms = (time.perf_counter() - started) * 1000
+    if after <= before:
+        raise BenchError(f"the worker saw no new items after ingesting {tail} ({before} before, {after} after)")
+    started = time.perf_counter()
+    engine.search(params[1])
+    return {"refresh_docs": len(list(tail.glob("*.txt"))), "refresh_ingest_s": round(ingested.seconds, 1),
+            "refresh_ms": round(refresh_ms, 1),
+            "refresh_then_query_ms": round((time.perf_counter() - started) * 1000, 1)}
+
+
 def measure_whoosh(*, repeat: int) -> dict[str, Any]:
     # The engine's inner modules, not just its seam: a worker's start is timed step by step.
     from search import engine
@@ -399,6 +476,59 @@ def _facet_value(value: str) -> str:
     return value.replace(",", " ").strip().lower()
 
 
+@dataclass(frozen=True)
+class ReferenceItem:
+    """One stored item as the reference engines (FTS5, tantivy) index it: the site's default scope,
+    an item's own text without the case summary, and its facet values as the Whoosh keyword fields
+    hold them (a multi-valued facet's values a set: a value repeated in one item counts once)."""
+
+    pk: int
+    request: str
+    rationale: str
+    guideline: str
+    drug_names: str
+    single: dict[str, str | None]  # SINGLE_FACETS -> value, None when the item has none
+    multi: dict[str, set[str]]  # MULTI_FACETS -> values
+    decision_date: int  # yyyymmdd, 0 when unknown
+    overturned: int
+    case_number: str
+    position: int
+
+
+def reference_items(source: Path) -> Iterator[ReferenceItem]:
+    """The items of the site's SQLite database ``source``, in pk order, read once for either reference."""
+    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    try:
+        cited: dict[int, list[str]] = {}
+        for item, key in src.execute("SELECT c.item_id, s.key FROM search_citation c "
+                                     "JOIN search_guidelinesection s ON s.id = c.section_id"):
+            cited.setdefault(item, []).append(key)
+        rows = src.execute("""
+            SELECT i.id, i.request, i.rationale, i.maximus_guideline || char(10) || i.claims_guideline,
+                   i.drug, i.brand, i.outcome, i.category, i.guidelines, i.reasons,
+                   d.decision_date, d.reviewer_states, d.reviewer_specialties, d.reviewer_subspecialties,
+                   coalesce(d.case_number, d.slug), i.position, d.generated
+            FROM search_disputeditem i JOIN search_determination d ON d.id = i.determination_id ORDER BY i.id
+        """)
+        while batch := rows.fetchmany(2000):
+            for (pk, request, rationale, guideline, drug, brand, outcome, category, guidelines, reasons, decided,
+                 states, specialties, subspecialties, case_number, position, generated) in batch:
+                multi = {"specialty": json.loads(specialties) + json.loads(subspecialties),
+                         "state": json.loads(states), "guideline": json.loads(guidelines),
+                         "section": cited.get(pk, []), "reason": json.loads(reasons)}
+                yield ReferenceItem(
+                    pk=pk, request=request, rationale=rationale, guideline=guideline,
+                    drug_names=" ".join(filter(None, [drug, brand])),
+                    single={"outcome": _facet_value(outcome), "drug": _facet_value(drug) if drug else None,
+                            "category": _facet_value(category), "year": decided[:4] if decided else None,
+                            "source": "generated" if generated else "real"},
+                    multi={name: {_facet_value(v) for v in values} - {""} for name, values in multi.items()},
+                    decision_date=int(decided.replace("-", "")) if decided else 0,
+                    overturned=int(outcome.lower() == "overturned"), case_number=case_number, position=position)
+    finally:
+        src.close()
+
+
 def build_fts5(source: Path, target: Path) -> None:
     """An FTS5 table over the stored items, with their facet values beside it."""
     target.unlink(missing_ok=True)
@@ -412,40 +542,17 @@ def build_fts5(source: Path, target: Path) -> None:
         CREATE TABLE item_value (item INTEGER, facet TEXT, value TEXT, PRIMARY KEY (item, facet, value))
             WITHOUT ROWID;
     """)
-    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
-    cited: dict[int, list[str]] = {}
-    for item, key in src.execute("SELECT c.item_id, s.key FROM search_citation c "
-                                 "JOIN search_guidelinesection s ON s.id = c.section_id"):
-        cited.setdefault(item, []).append(key)
-    rows = src.execute("""
-        SELECT i.id, i.request, i.rationale, i.maximus_guideline || char(10) || i.claims_guideline,
-               i.drug, i.brand, i.outcome, i.category, i.guidelines, i.reasons,
-               d.decision_date, d.reviewer_states, d.reviewer_specialties, d.reviewer_subspecialties,
-               coalesce(d.case_number, d.slug), i.position, d.generated
-        FROM search_disputeditem i JOIN search_determination d ON d.id = i.determination_id ORDER BY i.id
-    """)
+    items = reference_items(source)
     with db:
-        while batch := rows.fetchmany(2000):
-            fts, items, values = [], [], []
-            for (pk, request, rationale, guideline, drug, brand, outcome, category, guidelines, reasons, decided,
-                 states, specialties, subspecialties, case_number, position, generated) in batch:
-                # The site's default scope: an item's own text, without the case summary.
-                fts.append((pk, request, rationale, guideline, " ".join(filter(None, [drug, brand]))))
-                year = decided[:4] if decided else None
-                items.append((pk, _facet_value(outcome), int(outcome.lower() == "overturned"),
-                              _facet_value(drug) if drug else None, _facet_value(category), year,
-                              int(decided.replace("-", "")) if decided else 0, case_number, position,
-                              "generated" if generated else "real"))
-                multi = {"specialty": json.loads(specialties) + json.loads(subspecialties),
-                         "state": json.loads(states), "guideline": json.loads(guidelines),
-                         "section": cited.get(pk, []), "reason": json.loads(reasons)}
-                values.extend({(pk, name, _facet_value(v)) for name, vs in multi.items() for v in vs
-                               if _facet_value(v)})
+        while batch := list(itertools.islice(items, 2000)):
             db.executemany("INSERT INTO item_fts (rowid, request, rationale, guideline, drug) VALUES (?, ?, ?, ?, ?)",
-                           fts)
-            db.executemany("INSERT INTO item VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", items)
-            db.executemany("INSERT INTO item_value VALUES (?, ?, ?)", values)
-    src.close()
+                           [(i.pk, i.request, i.rationale, i.guideline, i.drug_names) for i in batch])
+            db.executemany("INSERT INTO item VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                           [(i.pk, i.single["outcome"], i.overturned, i.single["drug"], i.single["category"],
+                             i.single["year"], i.decision_date, i.case_number, i.position, i.single["source"])
+                            for i in batch])
+            db.executemany("INSERT INTO item_value VALUES (?, ?, ?)",
+                           [(i.pk, name, value) for i in batch for name, values in i.multi.items() for value in values])
     db.executescript("""
         CREATE INDEX item_outcome ON item (outcome);
         CREATE INDEX item_category ON item (category);
@@ -553,8 +660,9 @@ def measure_fts5(*, source: Path, target: Path, repeat: int, names: dict[str, st
     }
 
 
-def measure(engine: str, *, repeat: int, names: str = "{}") -> dict[str, Any]:
-    """One engine's half of the bench, in this process, on settings.DATA_DIR.
+def measure(engine: str, *, repeat: int, names: str = "{}", tail: Path | None = None) -> dict[str, Any]:
+    """One step of the bench, in this process, on settings.DATA_DIR: an engine's half, a new
+    worker's start, or a warm worker's refresh after an ingest of ``tail``.
 
     ``names``: JSON, query name -> the FTS5 MATCH of the drug names Whoosh searched for.
     """
@@ -562,7 +670,18 @@ def measure(engine: str, *, repeat: int, names: str = "{}") -> dict[str, Any]:
 
     if engine == "whoosh":
         return measure_whoosh(repeat=repeat)
+    if engine == "worker":
+        return measure_worker()
+    if engine == "refresh":
+        if tail is None:
+            raise BenchError("--measure refresh needs --tail DIR")
+        return measure_refresh(tail)
     data = Path(settings.DATA_DIR)
+    if engine == "tantivy":
+        from .tantivy_bench import measure_tantivy
+
+        return measure_tantivy(source=data / "imr.sqlite3", target=data.parent / "tantivy", repeat=repeat,
+                               names=json.loads(names))
     return measure_fts5(source=data / "imr.sqlite3", target=data.parent / "fts5.sqlite3", repeat=repeat,
                         names=json.loads(names))
 
@@ -606,23 +725,32 @@ def run_bench(*, docs: int, seed: int = 0, repeat: int = 30, workdir: Path = DEF
     if docs < 1 or repeat < 2:
         raise BenchError("--docs must be at least 1 and --repeat at least 2 (the first call is the warm-up)")
     scratch = scratch_for(workdir, docs=docs, seed=seed)
+    notes: list[str] = []
     load_before = os.getloadavg()[0]  # other work on the machine skews every figure: say how much there was
     code = code_version()
     say(f"documents: {scratch.docs}")
     made = ensure_documents(scratch, docs=docs, seed=seed)
     say(f"ingest into {scratch.data}")
-    ingested = ensure_ingested(scratch, docs=docs, fresh=fresh)
+    ingested = ensure_ingested(scratch, docs=docs, fresh=fresh or not made["reused"])
     documents, items = stored_counts(scratch.data)
     say("query mix on Whoosh")
     whoosh, web_rss = _measured(scratch, "whoosh", repeat)
+    say("a new web worker: open, first queries, memory")
+    worker, _ = _measured(scratch, "worker", repeat)
     say("FTS5: build and query mix")
     fts5, fts5_rss = _measured(scratch, "fts5", repeat, "--names", json.dumps(whoosh["fts_match"]))
+    tantivy, tantivy_rss = {}, 0.0
+    if importlib.util.find_spec("tantivy"):
+        say("tantivy: build and query mix")
+        tantivy, tantivy_rss = _measured(scratch, "tantivy", repeat, "--names", json.dumps(whoosh["fts_match"]))
+    else:
+        notes.append("tantivy is not installed (requirements-dev.txt): no tantivy figures")
     pdf = {}
     if pdf_dir is not None and any(pdf_dir.glob("*.pdf")):
         say(f"PDF ingest from {pdf_dir}")
         pdf = measure_pdf_ingest(pdf_dir, workdir)
 
-    queries, reference, notes = {}, {}, []
+    queries, reference, limit = {}, {}, {}
     for query in QUERY_MIX:
         ours, theirs = whoosh["queries"][query.name], fts5["queries"][query.name]
         queries[query.name] = {**_entry(ours), "cached_p50_ms": ours["cached_p50_ms"], "shown": ours["shown"],
@@ -632,6 +760,13 @@ def run_bench(*, docs: int, seed: int = 0, repeat: int = 30, workdir: Path = DEF
                                  "facets_agree": ours["facet_counts"] == theirs["facet_counts"]}
         if ours["hits"] != theirs["hits"]:
             notes.append(f"{query.name}: Whoosh {ours['hits']} hits, FTS5 {theirs['hits']}: {TOKENISATION}")
+        if tantivy:
+            rival = tantivy["queries"][query.name]
+            queries[query.name]["ratio_tantivy_p95"] = round(ours["p95_ms"] / rival["p95_ms"], 2)
+            limit[query.name] = {**_entry(rival), "shown": rival["shown"],
+                                 "facets_agree": ours["facet_counts"] == rival["facet_counts"]}
+            if ours["hits"] != rival["hits"]:
+                notes.append(f"{query.name}: Whoosh {ours['hits']} hits, tantivy {rival['hits']}")
     if code != code_version():
         notes.append("the code changed during the run: the figures mix two versions of it")
     if whoosh["all_items"] != items:
@@ -658,6 +793,17 @@ def run_bench(*, docs: int, seed: int = 0, repeat: int = 30, workdir: Path = DEF
         "citator": whoosh["citator"],
         "fts5_build_s": fts5["fts5_build_s"],
         "fts5_mb": fts5["fts5_mb"],
+        "tantivy_build_s": tantivy.get("tantivy_build_s"),
+        "tantivy_mb": tantivy.get("tantivy_mb"),
+        "tantivy_peak_rss_mb": tantivy_rss or None,
+        "worker_open_ms": worker["worker_open_ms"],
+        "cold_query_ms": worker["cold_query_ms"],
+        "cold_queries_ms": worker["cold_queries_ms"],
+        "worker_rss_mb": worker["worker_rss_mb"],
+        "shared_mb": worker["shared_mb"],
+        "refresh_ms": ingested["refresh_ms"],
+        "refresh_docs": ingested["refresh_docs"],
+        "refresh_then_query_ms": ingested["refresh_then_query_ms"],
         "repeat": repeat,
         "seed": seed,
         "cpus": os.cpu_count(),
@@ -666,6 +812,7 @@ def run_bench(*, docs: int, seed: int = 0, repeat: int = 30, workdir: Path = DEF
         "workdir": str(scratch.root),
         "queries": queries,
         "fts5": reference,
+        "tantivy": limit,
         "fts5_match": fts5["matches"],
         "notes": notes,
     }
@@ -688,6 +835,11 @@ def _citator_line(citator: dict[str, Any]) -> str:
             f"(all facets {round(sum(citator['facet_ms'].values()), 1)} ms)")
 
 
+def _tantivy_cells(report: dict[str, Any], name: str) -> str:
+    rival = report["tantivy"].get(name)
+    return f"{rival['p95_ms']:>12.1f} {report['queries'][name]['ratio_tantivy_p95']:>6.2f}" if rival else f"{'-':>12}"
+
+
 def table(report: dict[str, Any]) -> str:
     """The report for a person: one line per query, Whoosh beside FTS5."""
     lines = [
@@ -696,17 +848,20 @@ def table(report: dict[str, Any]) -> str:
         f"{report['ingest_peak_rss_mb']} MB, web {report['web_peak_rss_mb']} MB"),
         (f"open searcher {report['open_searcher_ms']} ms; reopen + facet arrays + first page {report['reopen_ms']} ms; "
         f"FTS5 build {report['fts5_build_s']} s ({report['fts5_mb']} MB)"),
+        (f"new worker: open + first page {report['worker_open_ms']} ms, slowest first query {report['cold_query_ms']} ms, "
+         f"own memory {report['worker_rss_mb']} MB, shared (mapped files) {report['shared_mb']} MB; refresh after a "
+         f"{report['refresh_docs']}-document ingest {report['refresh_ms']} ms"),
         _case_page_line(report.get("case_page") or {}),
         _citator_line(report.get("citator") or {}),
         "",
         (f"{'query':<12} {'hits':>8} {'Whoosh p50':>11} {'p95':>9} {'cached':>7} {'FTS5 p50':>10} {'p95':>9} "
-        f"{'ratio':>6}"),
+        f"{'ratio':>6} {'tantivy p95':>12} {'ratio':>6}"),
     ]
     for name, ours in report["queries"].items():
         theirs = report["fts5"][name]
         hits = str(ours["hits"]) if ours["hits"] == theirs["hits"] else f"{ours['hits']}/{theirs['hits']}"
         lines.append(f"{name:<12} {hits:>8} {ours['p50_ms']:>11.1f} {ours['p95_ms']:>9.1f} "
                      f"{ours['cached_p50_ms']:>7.2f} {theirs['p50_ms']:>10.1f} {theirs['p95_ms']:>9.1f} "
-                     f"{ours['ratio']:>6.2f}")
+                     f"{ours['ratio']:>6.2f} {_tantivy_cells(report, name)}")
     lines.extend(f"note: {note}" for note in report["notes"])
     return "\n".join(lines)

@@ -79,3 +79,21 @@ def test_a_second_run_reuses_the_ingested_folder(report):
     assert done.returncode == 0, done.stderr
     assert "(reused)" in done.stdout  # the table, not JSON, without --json
     assert "browse" in done.stdout
+
+
+def test_it_reports_a_new_workers_start_its_memory_and_a_warm_workers_refresh(report):
+    for key in ("worker_open_ms", "cold_query_ms", "worker_rss_mb", "shared_mb", "refresh_ms"):
+        assert isinstance(report[key], (int, float)) and report[key] > 0, key
+    assert set(report["cold_queries_ms"]) == QUERY_NAMES
+    assert report["cold_query_ms"] == max(report["cold_queries_ms"].values())
+    assert report["refresh_docs"] == 6  # a tenth of 60, ingested while the worker was open: counted in documents
+
+
+def test_tantivy_runs_the_same_mix_and_counts_what_fts5_and_whoosh_count(report):
+    pytest.importorskip("tantivy")
+    assert set(report["tantivy"]) == QUERY_NAMES
+    for name, row in report["tantivy"].items():
+        assert {"p50_ms", "p95_ms", "hits"} <= row.keys(), name
+        assert row["hits"] == report["queries"][name]["hits"] and row["facets_agree"], name
+        assert report["queries"][name]["ratio_tantivy_p95"] > 0
+    assert report["tantivy_build_s"] is not None and report["tantivy_mb"] > 0

@@ -26,12 +26,14 @@ class Command(BaseCommand):
                             help="PDFs to time the PDF ingest on (default ../shared/corpus/dwc-2016, if there)")
         parser.add_argument("--no-pdf", action="store_true", help="skip the PDF ingest")
         parser.add_argument("--json", action="store_true", help="print one JSON object")
-        parser.add_argument("--measure", choices=("whoosh", "fts5"), help=argparse.SUPPRESS)  # the bench's own steps
+        parser.add_argument("--measure", choices=("whoosh", "fts5", "tantivy", "worker", "refresh"), help=argparse.SUPPRESS)  # the bench's own steps
         parser.add_argument("--names", default="{}", help=argparse.SUPPRESS)
+        parser.add_argument("--tail", type=Path, help=argparse.SUPPRESS)
 
     def handle(self, *args, **options) -> None:
         if options["measure"]:
-            report = bench.measure(options["measure"], repeat=options["repeat"], names=options["names"])
+            report = bench.measure(options["measure"], repeat=options["repeat"], names=options["names"],
+                                   tail=options["tail"])
             self.stdout.write(json.dumps(report))
             return
         try:
