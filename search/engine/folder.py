@@ -6,6 +6,7 @@ never see a half-built index, and a crash leaves the old one whole.
 """
 from __future__ import annotations
 
+import logging
 import math
 import os
 import shutil
@@ -19,10 +20,12 @@ from whoosh import index as windex
 from whoosh.reading import SegmentReader
 from whoosh.writing import LockError
 
-from . import config
+from . import config, published
 from .documents import ItemDocument, whoosh_document
 from .results import IndexMissing
 from .schema import SCHEMA
+
+log = logging.getLogger("imr.engine")
 
 
 def _new_index_dir() -> Path:
@@ -120,6 +123,29 @@ def _writing() -> Iterator:
         writer.cancel()
         raise
     writer.commit(mergetype=merge_small_tiers)
+    publish_arrays(live_index())
+
+
+# Each segment's arrays kept in the writing process between its commits (an ingest's indexer
+# commits many times): publishing a version reads only the segments a commit made.
+_store = None
+
+
+def publish_arrays(path: Path) -> None:
+    """Publish the arrays of the index at ``path`` as it is now, for the web workers to map
+    (published.py). A failure costs the workers their shortcut, never the commit."""
+    global _store
+    from .searcher import build_version
+    from .segments import SegmentStore
+
+    if _store is None:
+        _store = SegmentStore(0)
+    try:
+        with windex.open_dir(str(path)).searcher() as searcher:
+            published.publish(path, searcher.reader(), build_version(searcher, _store))
+    except Exception as error:  # noqa: BLE001 - a worker builds the arrays itself then; say why
+        log.warning("could not publish the index arrays in %s (%s: %s); web workers will build them",
+                    path, type(error).__name__, error)
 
 
 def replace(slugs: Iterable[str], documents: Iterable[ItemDocument]) -> None:
@@ -156,6 +182,7 @@ def rebuild(documents: Iterable[ItemDocument]) -> int:
         writer.cancel()
         shutil.rmtree(path, ignore_errors=True)
         raise
+    publish_arrays(path)
     _point_link_at(path)
     if old is not None and old != path and old.parent == path.parent:
         shutil.rmtree(old, ignore_errors=True)

@@ -18,6 +18,7 @@ from whoosh import index as windex
 from . import whoosh_internals as internals
 from .expand import Words
 from .folder import live_index
+from .published import load
 from .results import IndexedItem, IndexMissing
 from .schema import FACETS, PAIR_FIELDS, SCHEMA, SHARED_FIELDS, facet_field
 from .segments import COLUMNS, Postings, SegmentStore
@@ -161,7 +162,8 @@ class _Reader:
                     f"the search index cannot be opened ({type(error).__name__}); run: python manage.py reindex"
                 ) from error
             self.target = target
-            self.context = Context(searcher, build_version(searcher, self.store), self.store)
+            version = load(target, searcher.reader()) or build_version(searcher, self.store)
+            self.context = Context(searcher, version, self.store)
             return self.context
 
     def current(self) -> Context | None:
