@@ -644,20 +644,26 @@ def measure_fts5(*, source: Path, target: Path, repeat: int, names: dict[str, st
         CREATE TEMP TABLE matched (id INTEGER PRIMARY KEY);
     """)
     matches = {query.name: names.get(query.name, query.q) if query.drug_names else query.fts for query in QUERY_MIX}
-    samples: dict[str, list[float]] = {query.name: [] for query in QUERY_MIX}
-    answers: dict[str, Any] = {}
-    for _ in range(repeat):
-        for query in QUERY_MIX:
-            started = time.perf_counter()
-            answers[query.name] = fts5_search(db, query, matches[query.name])
-            samples[query.name].append((time.perf_counter() - started) * 1000)
+    queries = time_mix(lambda query: fts5_search(db, query, matches[query.name]), repeat=repeat)
     db.close()
     return {
         "fts5_build_s": round(build_s, 1),
         "fts5_mb": round(target.stat().st_size / 2**20, 1),
         "matches": matches,
-        "queries": {name: {**summarize(samples[name]), **answers[name]} for name in samples},
+        "queries": queries,
     }
+
+
+def time_mix(answer: Callable[[BenchQuery], dict[str, Any]], *, repeat: int) -> dict[str, dict[str, Any]]:
+    """A reference engine's mix, round robin ``repeat`` times: per query its timings and last answer."""
+    samples: dict[str, list[float]] = {query.name: [] for query in QUERY_MIX}
+    answers: dict[str, Any] = {}
+    for _ in range(repeat):
+        for query in QUERY_MIX:
+            started = time.perf_counter()
+            answers[query.name] = answer(query)
+            samples[query.name].append((time.perf_counter() - started) * 1000)
+    return {name: {**summarize(samples[name]), **answers[name]} for name in samples}
 
 
 def measure(engine: str, *, repeat: int, names: str = "{}", tail: Path | None = None) -> dict[str, Any]:

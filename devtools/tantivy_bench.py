@@ -31,7 +31,7 @@ from .bench import (
     _facet_value,
     folder_mb,
     reference_items,
-    summarize,
+    time_mix,
 )
 
 if TYPE_CHECKING:
@@ -186,16 +186,9 @@ def measure_tantivy(*, source: Path, target: Path, repeat: int, names: dict[str,
     index = tantivy.Index.open(str(target))
     matches = {query.name: tantivy_match(names.get(query.name, query.q) if query.drug_names else query.fts)
                for query in QUERY_MIX}
-    samples: dict[str, list[float]] = {query.name: [] for query in QUERY_MIX}
-    answers: dict[str, Any] = {}
-    for _ in range(repeat):
-        for query in QUERY_MIX:
-            started = time.perf_counter()
-            answers[query.name] = tantivy_search(index, query, matches[query.name])
-            samples[query.name].append((time.perf_counter() - started) * 1000)
     return {
         "tantivy_build_s": round(build_s, 1),
         "tantivy_mb": folder_mb(target),
         "matches": matches,
-        "queries": {name: {**summarize(samples[name]), **answers[name]} for name in samples},
+        "queries": time_mix(lambda query: tantivy_search(index, query, matches[query.name]), repeat=repeat),
     }
