@@ -8,6 +8,7 @@ urlpatterns = [
     path("search/", views.search_page, name="search"),
     path("search/help/", views.query_help, name="query_help"),
     path("search/export.csv", views.export_csv, name="export_csv"),
+    path("search/facet/<slug:name>/", views.facet_values, name="facet_values"),
     path("api/search", views.api_search, name="api_search"),
     path("guidelines/", views.guidelines, name="guidelines"),
     path("guidelines/<slug:key>/", views.guideline_section, name="guideline_section"),

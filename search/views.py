@@ -50,8 +50,23 @@ def search_page(request: HttpRequest) -> HttpResponse:
     years = year_points(outcome.result.facets.get("year", [])) if outcome.result else []
     context = {"form": outcome.form, "result": outcome.result, "error": outcome.error, "facet_labels": FACETS,
                "query": request.GET, "export_max": settings.IMR_EXPORT_MAX_ROWS, "years": years,
+               "facet_shown": FACET_SHOWN,
                "year_chart": year_chart(years, title="Items and the share overturned, by decision year")}
     return render(request, "search/results.html", context, status=outcome.status)
+
+
+FACET_SHOWN = 40  # a facet's values in the results page; its own page lists all of them
+
+
+def facet_values(request: HttpRequest, name: str) -> HttpResponse:
+    """Every value of one facet for the search in the query string, each a link that narrows it."""
+    if name not in FACETS:
+        raise Http404("no such facet")
+    outcome = _run_search(request)
+    values = outcome.result.facets.get(name, []) if outcome.result else []
+    context = {"result": outcome.result, "error": outcome.error, "query": request.GET, "name": name,
+               "label": FACETS[name], "values": values, "facet_base": reverse("search")}
+    return render(request, "search/facet_values.html", context, status=outcome.status)
 
 
 def _hit_json(request: HttpRequest, hit) -> dict:

@@ -1,0 +1,54 @@
+"""A facet of thousands of values (guideline sections at 100,000 determinations) no longer makes a
+page of megabytes: the results page shows each facet's largest values, and a page of its own lists
+every value of one facet for the same search, each linking back to the search narrowed by it."""
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.urls import reverse
+
+from search.views import FACET_SHOWN
+
+from .conftest import DWC, SEEDS
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def corpus(ingested):
+    ingested(SEEDS, DWC)
+
+
+def shown_values(html: str, facet: str) -> list[str]:
+    section = re.search(rf'<section class="facet[^"]*" data-facet="{facet}">(.*?)</section>', html, re.DOTALL).group(1)
+    return re.findall(r'class="facet-value[^"]*" href="([^"]+)"', section)
+
+
+def test_the_results_page_shows_a_facets_largest_values_and_links_to_all_of_them(corpus, client):
+    api = client.get(reverse("api_search")).json()["facets"]["section"]
+    assert len(api) > FACET_SHOWN  # the real letters cite more sections than a page shows
+    html = client.get(reverse("search")).content.decode()
+    assert len(shown_values(html, "section")) <= FACET_SHOWN * len({v.get("group") for v in api})
+    assert len(shown_values(html, "section")) < len(api)
+    assert f'href="{reverse("facet_values", args=["section"])}?">All {len(api)} cited sections</a>' in html
+
+
+def test_the_facet_page_lists_every_value_with_the_searchs_counts_and_narrowing_links(corpus, client):
+    query = {"q": "pain", "outcome": "Upheld"}
+    api = client.get(reverse("api_search"), query).json()["facets"]["section"]
+    response = client.get(reverse("facet_values", args=["section"]), query)
+    assert response.status_code == 200
+    html = response.content.decode()
+    links = shown_values(html, "section")
+    assert len(links) == len(api)
+    counts = [int(n.replace(",", "")) for n in re.findall(r'<span class="facet-count">([\d,]+)<', html)]
+    assert counts == [v["count"] for v in api]
+    first = urlsplit(links[0].replace("&amp;", "&"))
+    assert first.path == reverse("search")
+    assert parse_qs(first.query) == {"q": ["pain"], "outcome": ["Upheld"], "section": [api[0]["value"]]}
+
+
+def test_an_unknown_facet_is_not_found(corpus, client):
+    assert client.get(reverse("facet_values", args=["nonsense"])).status_code == 404
