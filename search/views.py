@@ -64,6 +64,8 @@ def facet_values(request: HttpRequest, name: str) -> HttpResponse:
         raise Http404("no such facet")
     outcome = _run_search(request)
     values = outcome.result.facets.get(name, []) if outcome.result else []
+    if any(v.group for v in values):  # sections under their source, as the results page lists them
+        values = sorted(values, key=lambda v: v.group)  # stable: most items first within a source
     context = {"result": outcome.result, "error": outcome.error, "query": request.GET, "name": name,
                "label": FACETS[name], "values": values, "facet_base": reverse("search")}
     return render(request, "search/facet_values.html", context, status=outcome.status)
