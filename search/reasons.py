@@ -66,6 +66,13 @@ _GUIDELINE_SAYS = re.compile(
     r"(?:recommended|indicated)\b|\b(?:efficacy|effectiveness)\s+(?:is|has\s+been)\s+(?:unproven|not\s+(?:been\s+)?(?:proven|established))",
     _I)
 
+# The provider gave no reason for the request ("failed to furnish a clear or compelling rationale", "without
+# ... explanation of the need"): insufficient_information reads it, and it is never a criterion not met.
+_NO_REASON_GIVEN = (
+    r"\b(?:fail(?:s|ed)?\s+to|did\s+not|does\s+not)\s+(?:furnish|provide|give|offer|articulate|present|include)\s+"
+    r"(?:a\s+|any\s+)?(?:(?:clear|compelling|specific|medical|clinical|or)\s+)*rationale"
+    r"|\b(?:no|lack\s+of|without)\b[^.]{0,60}\bexplanation\s+(?:of|for)\s+(?:the\s+)?(?:rationale|need|why)\b")
+
 # Each rule: a label, a pattern one sentence must match, and whether the sentence must also be
 # negated (a finding of something missing) or must not be.
 _R = re.compile
@@ -149,12 +156,10 @@ _RULES: tuple[tuple[str, re.Pattern[str], bool | None, bool], ...] = (
         r"|\brationale\b[^.]{0,60}\b(?:was|is|has\s+been)\s+not\s+(?:provided|given)|\bspecifying\s+(?:when|what|which|how)"
         r"|\bmedical\s+necessity\b[^.]{0,60}\bnot\s+(?:provided|addressed|explained)|\bnot\s+address\s+(?:the\s+)?medical\s+necessity"
         r"|\brecords?\b[^.]{0,40}\bnot\s+(?:provided|available|submitted|included)|\bnot\s+(?:provided|available|submitted)\s+for\s+review"
-        r"|\b(?:fail(?:s|ed)?\s+to|did\s+not|does\s+not)\s+(?:furnish|provide|give|offer|articulate|present|include)\s+"
-        r"(?:a\s+|any\s+)?(?:(?:clear|compelling|specific|medical|clinical|or)\s+)*rationale"
         r"|\b(?:date|start|onset|first\s+use|duration\s+of\s+use|frequency\s+of\s+use)\b[^.]{0,40}\b(?:could\s+not|cannot|can\s*not|"
         r"was\s+not|is\s+not)\s+(?:be\s+)?(?:established|determined|confirmed|ascertained)"
         r"|\bnot\s+clear\s+(?:what|why|how|which|whether|if)\b"
-        r"|\b(?:no|lack\s+of|without)\b[^.]{0,60}\bexplanation\s+(?:of|for)\s+(?:the\s+)?(?:rationale|need|why)\b"
+        r"|" + _NO_REASON_GIVEN +
         r"|\bwhy\b|\bhow\s+(?:the|this|it|results)\b[^.]{0,80}\b(?:would|will|was\s+to)\b|\billegible\b", _I), True, False),
     ("duplicate", _R(
         r"\balready\s+(?:been\s+)?(?:approved|authorized|certified|performed|done|completed|undergone|had|received|obtained|"
@@ -211,9 +216,7 @@ _FALLS_WITH = re.compile(
 # "There was no clear rationale for the need of X prior to ...": the provider's missing reason, not a criterion.
 _NO_RATIONALE = re.compile(
     r"\b(?:no|lack\s+of|without)\s+(?:a\s+)?(?:clear\s+|clinical\s+|evidence[-\s]based\s+)?rationale\b"
-    r"|\b(?:fail(?:s|ed)?\s+to|did\s+not|does\s+not)\s+(?:furnish|provide|give|offer|articulate|present|include)\s+"
-    r"(?:a\s+|any\s+)?(?:(?:clear|compelling|specific|medical|clinical|or)\s+)*rationale"
-    r"|\b(?:no|lack\s+of|without)\b[^.]{0,60}\bexplanation\s+(?:of|for)\s+(?:the\s+)?(?:rationale|need|why)\b", _I)
+    r"|" + _NO_REASON_GIVEN, _I)
 # "Long-term use is not recommended": a limit on duration (exceeds_limits), not a verdict on the treatment.
 _LIMITED_USE = re.compile(r"\b(?:long[-\s]?term|chronic|prolonged|extended|continued|ongoing)\s+(?:use|usage|treatment|therapy)\b"
                           r"[^.]{0,60}\bnot\s+(?:be\s+)?recommended\b", _I)
@@ -300,11 +303,9 @@ def stated_reasons(rationale: str, outcome: str) -> list[Reason]:
                 continue
             if label == "not_recommended" and (_CONDITIONAL.search(sentence) or _LIMITED_USE.search(sentence)):
                 continue
-            if label == "exceeds_limits" and _LIMIT_STATED.search(sentence):
+            if label == "exceeds_limits" and (_LIMIT_STATED.search(sentence) or _PHASE.search(sentence)):
                 continue
             if label == "no_functional_improvement" and (_CONSERVATIVE.search(sentence) or _EVIDENCE_BASE.search(sentence)):
-                continue
-            if label == "exceeds_limits" and _PHASE.search(sentence):
                 continue
             if label == "criteria_not_met" and (_EVIDENCE_BASE.search(sentence)
                                                 or (_UNCLEAR_WHAT.search(sentence) and not _UNCLEAR_CRITERION.search(sentence))):
