@@ -95,14 +95,21 @@ def folder_mb(path: Path) -> float:
     return round(sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 2**20, 1)
 
 
-def _rss_kb(pid: int) -> int:
+def _status_kb(pid: int | str, *names: str) -> dict[str, int]:
+    """Fields of /proc/<pid>/status in kB ("VmRSS", "RssAnon", ...); those it lacks are 0."""
+    found = dict.fromkeys(names, 0)
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
+            name, _, value = line.partition(":")
+            if name in found:
+                found[name] = int(value.split()[0])
     except (OSError, ValueError):
         pass
-    return 0
+    return found
+
+
+def _rss_kb(pid: int) -> int:
+    return _status_kb(pid, "VmRSS")["VmRSS"]
 
 
 def _descendants(pid: int) -> list[int]:
@@ -359,13 +366,8 @@ def measure_citator(*, repeat: int) -> dict[str, Any]:
 def _memory_mb() -> dict[str, float]:
     """This process's resident memory: its own (anonymous) pages, and the file pages it maps (the
     index's files in the page cache), which every worker on the machine shares."""
-    fields = {}
-    for line in Path("/proc/self/status").read_text().splitlines():
-        name, _, value = line.partition(":")
-        if name in ("RssAnon", "RssFile", "RssShmem"):
-            fields[name] = int(value.split()[0]) / 1024
-    return {"worker_rss_mb": round(fields.get("RssAnon", 0.0), 1),
-            "shared_mb": round(fields.get("RssFile", 0.0) + fields.get("RssShmem", 0.0), 1)}
+    kb = _status_kb("self", "RssAnon", "RssFile", "RssShmem")
+    return {"worker_rss_mb": round(kb["RssAnon"] / 1024, 1), "shared_mb": round((kb["RssFile"] + kb["RssShmem"]) / 1024, 1)}
 
 
 def measure_worker() -> dict[str, Any]:
