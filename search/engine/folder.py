@@ -20,7 +20,7 @@ from whoosh import index as windex
 from whoosh.reading import SegmentReader
 from whoosh.writing import LockError
 
-from . import config, published
+from . import analysis, config, published, whoosh_internals
 from .documents import ItemDocument, whoosh_document
 from .results import IndexMissing
 from .schema import SCHEMA
@@ -70,13 +70,18 @@ def open_index():
     return windex.open_dir(str(ensure_index()))
 
 
+def _fast(writer):
+    """A writer that pools postings by term and reads each text once (whoosh_internals, analysis)."""
+    return whoosh_internals.fast_writer(writer, indexers=analysis.indexers(writer.schema))
+
+
 def _writer(ix, *, wait: float = 60.0):
     deadline = time.monotonic() + wait
     while True:
         try:
             # One process: Whoosh's multi-process writer would split a determination's items
             # between segments, and they must stay together (schema.SHARED_FIELDS).
-            return ix.writer(limitmb=256)
+            return _fast(ix.writer(limitmb=256))
         except LockError:
             if time.monotonic() > deadline:
                 raise
@@ -171,7 +176,7 @@ def rebuild(documents: Iterable[ItemDocument]) -> int:
     link = config.index_link()
     old = link.resolve() if link.exists() else None
     path = _new_index_dir()
-    writer = windex.open_dir(str(path)).writer(limitmb=256)
+    writer = _fast(windex.open_dir(str(path)).writer(limitmb=256))
     count = 0
     try:
         for document in documents:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Callable
 
 from whoosh.analysis import RegexTokenizer, Tokenizer
 
@@ -86,14 +87,30 @@ class SentenceTokenizer(Tokenizer):
 
     def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True, start_pos=0,
                  start_char=0, tokenize=True, mode="", **kwargs):
-        starts, codes = sentence_starts(value)
-        sentence, word = 0, 0
+        place = _placer(*sentence_starts(value))
         for token in self.words(value, positions=True, chars=True, keeporiginal=keeporiginal,
                                 removestops=removestops, start_pos=start_pos, start_char=start_char,
                                 tokenize=tokenize, mode=mode, **kwargs):
-            code = codes[bisect_right(starts, token.startchar - start_char) - 1]
-            if code != sentence:
-                sentence, word = code, 0
-            token.pos = sentence * SENTENCE + min(word, SAME_SENTENCE)
-            word += 1
+            token.pos = place(token.startchar - start_char)
             yield token
+
+
+def sentence_positions(text: str, word_starts: list[int]) -> list[int]:
+    """The sentence-field position of each word of ``text``, from the character it starts at."""
+    return list(map(_placer(*sentence_starts(text)), word_starts))
+
+
+def _placer(starts: list[int], codes: list[int]) -> Callable[[int], int]:
+    """Where each next word goes, given where it starts: its sentence's code times SENTENCE,
+    plus its place in the sentence. Words are given in text order."""
+    sentence = word = 0
+
+    def place(start: int) -> int:
+        nonlocal sentence, word
+        code = codes[bisect_right(starts, start) - 1]
+        if code != sentence:
+            sentence, word = code, 0
+        word += 1
+        return sentence * SENTENCE + min(word - 1, SAME_SENTENCE)
+
+    return place

@@ -1,0 +1,91 @@
+"""The ingest's writer (one pass over each text, postings pooled by term) writes the index Whoosh's
+own writer writes: the same terms, postings, weights, positions, lengths and stored values, on the
+real documents. Whoosh's analyzers and writer are the expected values here, not our code."""
+from __future__ import annotations
+
+import pytest
+from whoosh import index as windex
+
+from search.engine import analysis, folder, whoosh_internals
+from search.engine.documents import whoosh_document
+from search.engine.schema import SCHEMA
+from search.indexing import ITEMS, _documents
+from search.models import Determination
+
+from .conftest import DWC, SEEDS, seed_text
+
+pytestmark = pytest.mark.django_db
+
+INDEXERS = analysis.indexers(SCHEMA)
+TEXT_FIELDS = ("request", "rationale", "summary", "guideline")
+
+
+def real_texts(real_items) -> list[str]:
+    texts = [seed_text(path.name) for path in sorted(SEEDS.glob("*.txt"))]  # whole letters: many paragraphs
+    for item in real_items.values():
+        texts += [item.request, item.rationale, item.maximus_guideline or "", item.claims_guideline or ""]
+    return [text for text in texts if analysis._WORD.search(text)]
+
+
+def test_the_one_pass_fields_are_every_text_field_and_its_pairs_and_sentences():
+    expected = {name for field in TEXT_FIELDS for name in (field, f"{field}_pairs", f"{field}_sentences")}
+    assert set(INDEXERS) == expected - {"guideline_pairs"}  # cited guidelines have no pairs field
+
+
+def test_each_field_gets_the_postings_its_own_analyzer_gives_on_every_real_text(real_items):
+    texts = real_texts(real_items)
+    assert len(texts) > 400
+    for name, index in INDEXERS.items():
+        for text in texts:
+            assert sorted(index(text)) == sorted(SCHEMA[name].index(text)), (name, text[:80])
+
+
+def test_a_text_without_words_gives_no_postings_where_whooshs_pairs_would_raise():
+    for name, index in INDEXERS.items():
+        assert list(index("")) == [] and list(index(" ... -- ")) == [], name
+
+
+def _write(path, documents, *, fast: bool, budget: int = 2_500_000) -> None:
+    path.mkdir()
+    ix = windex.create_in(str(path), SCHEMA)
+    writer = ix.writer()
+    if fast:
+        writer = whoosh_internals.fast_writer(writer, indexers=analysis.indexers(writer.schema), budget=budget)
+    for document in documents:
+        writer.add_document(**whoosh_document(document))
+    writer.commit()
+
+
+def _contents(path) -> dict:
+    """Everything a search reads from an index, field by field and term by term."""
+    with windex.open_dir(str(path)).reader() as reader:
+        terms = {}
+        for fieldname, btext in reader.all_terms():
+            info = reader.term_info(fieldname, btext)
+            matcher = reader.postings(fieldname, btext)
+            postings = []
+            while matcher.is_active():
+                postings.append((matcher.id(), matcher.weight(), matcher.value()))
+                matcher.next()
+            terms[(fieldname, btext)] = (postings, info.weight(), info.doc_frequency(), info.min_length(),
+                                         info.max_length(), info.max_weight())
+        lengths = {(docnum, name): reader.doc_field_length(docnum, name)
+                   for docnum in range(reader.doc_count_all()) for name in SCHEMA.scorable_names()}
+        return {"terms": terms, "lengths": lengths, "stored": list(reader.all_stored_fields()),
+                "totals": {name: reader.field_length(name) for name in SCHEMA.scorable_names()}}
+
+
+@pytest.mark.parametrize("budget", [2_500_000, 5_000], ids=["in memory", "spilled to disk"])
+def test_the_fast_writer_writes_the_index_whooshs_writer_writes(ingested, tmp_path, budget):
+    ingested(SEEDS, DWC)
+    documents = list(_documents(Determination.objects.prefetch_related(*ITEMS).order_by("pk")))
+    assert len(documents) > 150
+    _write(tmp_path / "whoosh", documents, fast=False)
+    _write(tmp_path / "fast", documents, fast=True, budget=budget)
+    assert _contents(tmp_path / "fast") == _contents(tmp_path / "whoosh")
+
+
+def test_the_site_writes_with_the_fast_writer(data_dir):
+    with folder._writing() as writer:
+        assert isinstance(writer.pool, whoosh_internals.GroupedPostingPool)
+        assert set(writer.indexers) == set(INDEXERS)
