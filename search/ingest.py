@@ -1,4 +1,4 @@
-"""File -> text -> parse -> store, one transaction per document; then index.
+"""File -> text -> parse -> store, one transaction per batch of documents; then index.
 
 The database row and the stored original are the truth. A row is written with
 ``indexed=False`` and flipped only after the index has committed it, so an
@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
 
 from . import workers
 from .limits import Limits, size
@@ -124,14 +124,13 @@ def _item_rows(determination: Determination, record: Record) -> list[DisputedIte
     ]
 
 
-def save_record(*, record: Record, source_name: str, original: str, text: str, sha256: str) -> tuple[str, str, str]:
-    """Store one parsed determination in one transaction; returns (status, slug, note).
+def _slug(record: Record, sha256: str) -> str:
+    return record.case_number or f"doc-{sha256[:12]}"
 
-    A different file with a stored case number replaces that determination (its items too), and
-    the file it replaces is kept as an earlier version; the note says so.
-    """
-    slug = record.case_number or f"doc-{sha256[:12]}"
-    fields = {
+
+def _fields(*, record: Record, source_name: str, original: str, text: str, sha256: str) -> dict:
+    """A determination row's fields (besides its slug) for one parsed file; unindexed."""
+    return {
         "case_number": record.case_number,
         "date_assigned": record.date_assigned,
         "decision_date": record.decision_date,
@@ -150,6 +149,16 @@ def save_record(*, record: Record, source_name: str, original: str, text: str, s
         "sha256": sha256,
         "indexed": False,
     }
+
+
+def save_record(*, record: Record, source_name: str, original: str, text: str, sha256: str) -> tuple[str, str, str]:
+    """Store one parsed determination in one transaction; returns (status, slug, note).
+
+    A different file with a stored case number replaces that determination (its items too), and
+    the file it replaces is kept as an earlier version; the note says so.
+    """
+    slug = _slug(record, sha256)
+    fields = _fields(record=record, source_name=source_name, original=original, text=text, sha256=sha256)
     note = ""
     with transaction.atomic():
         existing = Determination.objects.select_for_update().filter(slug=slug).first()
@@ -168,10 +177,48 @@ def save_record(*, record: Record, source_name: str, original: str, text: str, s
             existing.save()
             existing.items.all().delete()
             determination, status = existing, UPDATED
-        rows = DisputedItem.objects.bulk_create(_item_rows(determination, record))
-        store_citations([(row, item.citations) for row, item in zip(rows, record.items)],
-                        section_model=GuidelineSection, citation_model=Citation)
+        _store_items([(determination, record)])
     return status, slug, note
+
+
+def _store_items(stored: list[tuple[Determination, Record]]) -> None:
+    """The item and citation rows of stored determinations, in bulk."""
+    rows = DisputedItem.objects.bulk_create([row for determination, record in stored
+                                             for row in _item_rows(determination, record)])
+    items = [item for _, record in stored for item in record.items]
+    store_citations([(row, item.citations) for row, item in zip(rows, items)],
+                    section_model=GuidelineSection, citation_model=Citation)
+
+
+def save_records(entries: list[dict]) -> list[tuple[str, str, str]]:
+    """``save_record`` for a batch of parsed files (its keyword arguments, one dict each), in one
+    transaction: new case numbers in bulk, the others (stored already, or twice in the batch) one
+    by one after them, in file order. A batch the database refuses is stored again a document at
+    a time, so one bad row costs only itself. Returns what ``save_record`` returns, for each."""
+    if not connection.features.can_return_rows_from_bulk_insert:  # bulk rows need their keys back
+        return [save_record(**entry) for entry in entries]
+    try:
+        with transaction.atomic():
+            return _save_batch(entries)
+    except DatabaseError as error:
+        log.warning("a batch of %d documents was refused as a whole (%s); storing them one at a time",
+                    len(entries), error)
+        return [save_record(**entry) for entry in entries]
+
+
+def _save_batch(entries: list[dict]) -> list[tuple[str, str, str]]:
+    slugs = [_slug(entry["record"], entry["sha256"]) for entry in entries]
+    taken = set(Determination.objects.filter(slug__in=slugs).values_list("slug", flat=True))
+    fresh: dict[str, int] = {}  # slug -> the entry that creates it
+    for number, slug in enumerate(slugs):
+        if slug not in taken and slug not in fresh:
+            fresh[slug] = number
+    rows = Determination.objects.bulk_create([Determination(slug=slug, **_fields(**entries[number]))
+                                              for slug, number in fresh.items()])
+    _store_items([(row, entries[number]["record"]) for row, number in zip(rows, fresh.values())])
+    created = set(fresh.values())
+    return [(STORED, slug, "") if number in created else save_record(**entries[number])
+            for number, slug in enumerate(slugs)]
 
 
 @dataclass
@@ -196,12 +243,19 @@ def _read(path: Path, limits: Limits) -> _Read:
     return _Read(path, data, hashlib.sha256(data).hexdigest())
 
 
-def _store(read: _Read, text: str, record: Record | None, reason: str) -> FileResult:
+def _entry(read: _Read, text: str, record: Record | None, reason: str) -> dict | None:
+    """What ``save_record`` takes for a parsed file, its original stored; None if it was refused."""
     if record is None:
-        return FileResult(str(read.path), REFUSED, reason)
+        return None
     original = store_original(read.data, read.sha256, read.path.suffix)
-    status, slug, note = save_record(record=record, source_name=read.path.name, original=original, text=text,
-                                     sha256=read.sha256)
+    return {"record": record, "source_name": read.path.name, "original": original, "text": text,
+            "sha256": read.sha256}
+
+
+def _store(read: _Read, text: str, record: Record | None, reason: str) -> FileResult:
+    if (entry := _entry(read, text, record, reason)) is None:
+        return FileResult(str(read.path), REFUSED, reason)
+    status, slug, note = save_record(**entry)
     return FileResult(str(read.path), status, note, slug=slug)
 
 
@@ -229,18 +283,26 @@ def _results(files: list[tuple[Path, str]], pool) -> Iterator[FileResult]:
         jobs = [(r.path.name, r.data, limits) for r in fresh]
         parse = pool.imap(workers.parse_document, jobs, chunksize=4) if pool else map(workers.parse_document, jobs)
         parsed = dict(zip((id(r) for r in fresh), parse))
+        results: dict[int, FileResult] = {}
+        batch: list[tuple[_Read, dict]] = []
+        batched: set[str] = set()
         for read in reads:
             if read.error:
-                yield FileResult(str(read.path), REFUSED, read.error)
-            elif read.sha256 in known:
-                yield FileResult(str(read.path), UNCHANGED, slug=known[read.sha256])
+                results[id(read)] = FileResult(str(read.path), REFUSED, read.error)
+            elif read.sha256 in known or read.sha256 in batched:
+                continue  # the same file twice in one chunk (a copy, a link) is stored once: told below
             elif read.path.suffix.lower() not in SUFFIXES:
-                yield FileResult(str(read.path), REFUSED, "not a .txt or .pdf file")
+                results[id(read)] = FileResult(str(read.path), REFUSED, "not a .txt or .pdf file")
+            elif (entry := _entry(read, *parsed[id(read)])) is None:
+                results[id(read)] = FileResult(str(read.path), REFUSED, parsed[id(read)][2])
             else:
-                result = _store(read, *parsed[id(read)])
-                if result.status != REFUSED:  # the same file twice in one batch (a copy, a link) is stored once
-                    known[read.sha256] = result.slug
-                yield result
+                batch.append((read, entry))
+                batched.add(read.sha256)
+        for (read, _), (status, slug, note) in zip(batch, save_records([entry for _, entry in batch])):
+            results[id(read)] = FileResult(str(read.path), status, note, slug=slug)
+            known[read.sha256] = slug
+        for read in reads:
+            yield results.get(id(read)) or FileResult(str(read.path), UNCHANGED, slug=known[read.sha256])
 
 
 CHUNK = 256  # files read, hash-checked and parsed together

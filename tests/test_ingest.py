@@ -176,3 +176,55 @@ def test_symbolic_links_are_not_followed_out_of_the_folder_or_round_a_loop_and_e
                        "out.txt": "a symbolic link to a file outside the ingested folder: not followed"}
     assert report.counts["stored"] == 1 and report.counts["unchanged"] == 1
     assert Determination.objects.count() == 1
+
+
+def test_one_ingest_with_two_files_for_a_case_number_keeps_the_later_and_the_earlier_as_a_version(data_dir, tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    from search.extract import document_text
+
+    text = document_text("a.pdf", (DWC / "CM16-0234202.pdf").read_bytes())
+    (folder / "a.txt").write_text(text)
+    (folder / "b.txt").write_text(text.replace("Upheld", "Overturned"))
+    (folder / "c.txt").write_text(text)  # a copy of the first: the same file, stored once
+    report = ingest_paths([folder])
+    assert [(r.status, bool(r.reason)) for r in report.results] == [("stored", False), ("updated", True),
+                                                                   ("unchanged", False)]
+    stored = Determination.objects.get()
+    assert stored.slug == "CM16-0234202" and stored.source_name == "b.txt"
+    assert stored.earlier_versions.get().source_name == "a.txt"
+    assert [item.outcome for item in stored.items.all()] == ["Overturned"]
+
+
+def test_a_batch_of_new_documents_is_stored_in_a_few_queries_not_a_few_per_document(
+        data_dir, django_assert_max_num_queries):
+    from search.extract import document_text
+    from search.ingest import save_records
+    from search.parser import parse
+
+    entries = []
+    for path in sorted(DWC.glob("*.pdf"))[:40]:
+        text = document_text(path.name, path.read_bytes())
+        entries.append({"record": parse(text), "source_name": path.name, "original": f"x/{path.name}",
+                        "text": text, "sha256": path.name})
+    with django_assert_max_num_queries(12):
+        results = save_records(entries)
+    assert {status for status, _, _ in results} == {"stored"}
+    assert Determination.objects.count() == 40
+    assert DisputedItem.objects.count() == sum(len(entry["record"].items) for entry in entries)
+
+
+def test_a_batch_the_database_refuses_whole_is_stored_a_document_at_a_time(data_dir, monkeypatch, caplog):
+    from django.db import DatabaseError
+
+    from search import ingest
+
+    def refuse(entries):
+        Determination.objects.create(slug="half-written", sha256="x")  # rolled back with the batch
+        raise DatabaseError("disk I/O error")
+
+    monkeypatch.setattr(ingest, "_save_batch", refuse)
+    report = ingest_paths([SEEDS])
+    assert report.counts["stored"] == 5 and Determination.objects.count() == 5
+    assert not Determination.objects.filter(slug="half-written").exists()
+    assert "refused as a whole (disk I/O error); storing them one at a time" in caplog.text
