@@ -320,7 +320,7 @@ def ingest_paths(
     """Ingest files and folders, then bring the index up to date with what was stored.
 
     Parsing (PDF text extraction included) runs in worker processes; storing runs here,
-    one transaction per document; the index is brought up to date every INDEX_EVERY
+    one transaction per CHUNK of documents; the index is brought up to date every INDEX_EVERY
     documents and at the end.
     """
     from .indexing import index_pending
