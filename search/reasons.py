@@ -299,6 +299,8 @@ def stated_reasons(rationale: str, outcome: str) -> list[Reason]:
                 continue
             if needs_negation is not None and negated != needs_negation:
                 continue
+            if not pattern.search(sentence):  # before the guards below: most rules do not match a sentence
+                continue
             if label == "criteria_not_met" and _NO_RATIONALE.search(sentence):
                 continue
             if label == "not_recommended" and (_CONDITIONAL.search(sentence) or _LIMITED_USE.search(sentence)):
@@ -314,9 +316,8 @@ def stated_reasons(rationale: str, outcome: str) -> list[Reason]:
                 continue
             if label == "criteria_met" and reads_guideline and not _APPLIED.search(sentence):
                 continue
-            if pattern.search(sentence):
-                (closing if weak else found).setdefault(label, []).append((start, end))
-                named = True
+            (closing if weak else found).setdefault(label, []).append((start, end))
+            named = True
         if (not named and negated and not reads_guideline and "criteria_not_met" in allowed
                 and _FINDING.search(sentence) and not _NO_RATIONALE.search(sentence) and not _EVIDENCE_BASE.search(sentence)
                 and not _GENERIC_LINE.search(sentence)):
