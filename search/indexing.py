@@ -77,6 +77,11 @@ def index_pending(*, batch: int = 2000, go_on: Callable[[], bool] | None = None)
     return done
 
 
+def pending_at_least(count: int) -> bool:
+    """Whether ``count`` or more stored determinations wait to be indexed."""
+    return Determination.objects.filter(indexed=False).order_by()[count - 1:count].exists()
+
+
 def remove(slugs: Iterable[str]) -> None:
     engine.remove(list(slugs))
 

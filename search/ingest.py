@@ -360,24 +360,28 @@ def ingest_paths(
 class _BackgroundIndexer:
     """Indexes what is stored so far in another process, while this one goes on storing.
 
-    Storing is one core's work and Whoosh indexing another's; overlapping them uses both.
-    Only for large ingests (the pool is running): the child reads committed rows through its
-    own database connection.
+    Storing and parsing are one core's work and Whoosh indexing another's; overlapping them uses
+    both. Only for large ingests (the pool is running): the child reads committed rows through
+    its own database connection. Started at the first INDEX_EVERY documents, it stays until
+    ``wait`` tells it everything is stored, committing INDEX_EVERY determinations at a time.
     """
 
     def __init__(self):
+        self.context = multiprocessing.get_context("forkserver")
+        self.finished = self.context.Event()
         self.process: multiprocessing.Process | None = None
 
     def start(self) -> None:
         if self.process is not None and self.process.is_alive():
-            return  # the previous round is still writing; the next trigger or the end catches up
-        self.wait()
-        context = multiprocessing.get_context("forkserver")
-        self.process = context.Process(target=workers.index_pending, args=(settings.SETTINGS_MODULE, os.getpid()),
-                                       daemon=True)
+            return  # it indexes each batch as it fills
+        self.wait(finished=False)
+        self.process = self.context.Process(target=workers.index_pending, daemon=True,
+                                            args=(settings.SETTINGS_MODULE, os.getpid(), self.finished, INDEX_EVERY))
         self.process.start()
 
-    def wait(self) -> None:
+    def wait(self, *, finished: bool = True) -> None:
+        if finished:
+            self.finished.set()
         if self.process is not None:
             self.process.join()
             self.process = None

@@ -24,17 +24,34 @@ def parse_document(job: tuple[str, bytes, Limits]) -> tuple[str, Determination |
         return "", None, str(error)
 
 
-def index_pending(settings_module: str, ingest_pid: int | None = None) -> None:
+def index_pending(settings_module: str, ingest_pid: int | None = None, finished=None, batch: int = 2000) -> None:
     """In a fresh process: set Django up from the same environment and index what is stored,
-    a batch at a time, stopping after the batch in hand if the ingest that started it is gone
-    (killed: a forkserver child outlives it, and the next ingest's indexer takes over)."""
+    ``batch`` determinations per commit, stopping after the batch in hand if the ingest that
+    started it is gone (killed: a forkserver child outlives it, and the next ingest's indexer
+    takes over).
+
+    With ``finished`` (an Event the ingest sets when it has stored everything), the process
+    stays for the whole ingest: it commits a batch whenever a full one is waiting, and the rest
+    once ``finished`` is set. One process keeps what it has read of the index between commits,
+    so each commit publishes only what it wrote (a new process read every segment again).
+    """
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", settings_module)
     import django
 
     django.setup()
     from .indexing import index_pending as run
+    from .indexing import pending_at_least
 
-    run(go_on=(lambda: _alive(ingest_pid)) if ingest_pid else None)
+    def alive() -> bool:
+        return ingest_pid is None or _alive(ingest_pid)
+
+    if finished is None:
+        run(batch=batch, go_on=alive)
+        return
+    while alive() and not finished.is_set():
+        run(batch=batch, go_on=lambda: alive() and pending_at_least(batch))
+        finished.wait(1.0)
+    run(batch=batch, go_on=alive)
 
 
 def _alive(pid: int) -> bool:
