@@ -85,6 +85,27 @@ def test_the_fast_writer_writes_the_index_whooshs_writer_writes(ingested, tmp_pa
     assert _contents(tmp_path / "fast") == _contents(tmp_path / "whoosh")
 
 
+def test_a_merge_by_the_fast_writer_writes_the_segment_whooshs_writer_writes(ingested, tmp_path):
+    ingested(SEEDS, DWC)
+    documents = list(_documents(Determination.objects.prefetch_related(*ITEMS).order_by("pk")))
+    for name, fast in (("whoosh", False), ("fast", True)):
+        path = tmp_path / name
+        path.mkdir()
+        ix = windex.create_in(str(path), SCHEMA)
+        for start in range(0, len(documents), 60):  # segments to merge, each with deletions
+            writer = ix.writer()
+            for document in documents[start:start + 60]:
+                writer.add_document(**whoosh_document(document))
+            writer.delete_by_term("key", documents[start].key)
+            writer.commit(merge=False)
+        writer = ix.writer()
+        if fast:
+            writer = whoosh_internals.fast_writer(writer, indexers=analysis.indexers(writer.schema), budget=5_000)
+        writer.commit(optimize=True)
+        assert len(ix._segments()) == 1
+    assert _contents(tmp_path / "fast") == _contents(tmp_path / "whoosh")
+
+
 def test_the_site_writes_with_the_fast_writer(data_dir):
     with folder._writing() as writer:
         assert isinstance(writer.pool, whoosh_internals.GroupedPostingPool)
