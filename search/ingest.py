@@ -243,7 +243,7 @@ def _read(path: Path, limits: Limits) -> _Read:
     return _Read(path, data, hashlib.sha256(data).hexdigest())
 
 
-def _entry(read: _Read, text: str, record: Record | None, reason: str) -> dict | None:
+def _entry(read: _Read, text: str, record: Record | None) -> dict | None:
     """What ``save_record`` takes for a parsed file, its original stored; None if it was refused."""
     if record is None:
         return None
@@ -253,7 +253,7 @@ def _entry(read: _Read, text: str, record: Record | None, reason: str) -> dict |
 
 
 def _store(read: _Read, text: str, record: Record | None, reason: str) -> FileResult:
-    if (entry := _entry(read, text, record, reason)) is None:
+    if (entry := _entry(read, text, record)) is None:
         return FileResult(str(read.path), REFUSED, reason)
     status, slug, note = save_record(**entry)
     return FileResult(str(read.path), status, note, slug=slug)
@@ -293,9 +293,11 @@ def _results(files: list[tuple[Path, str]], pool) -> Iterator[FileResult]:
                 continue  # the same file twice in one chunk (a copy, a link) is stored once: told below
             elif read.path.suffix.lower() not in SUFFIXES:
                 results[id(read)] = FileResult(str(read.path), REFUSED, "not a .txt or .pdf file")
-            elif (entry := _entry(read, *parsed[id(read)])) is None:
-                results[id(read)] = FileResult(str(read.path), REFUSED, parsed[id(read)][2])
             else:
+                text, record, reason = parsed[id(read)]
+                if (entry := _entry(read, text, record)) is None:
+                    results[id(read)] = FileResult(str(read.path), REFUSED, reason)
+                    continue
                 batch.append((read, entry))
                 batched.add(read.sha256)
         for (read, _), (status, slug, note) in zip(batch, save_records([entry for _, entry in batch])):

@@ -24,16 +24,13 @@ def parse_document(job: tuple[str, bytes, Limits]) -> tuple[str, Determination |
         return "", None, str(error)
 
 
-def index_pending(settings_module: str, ingest_pid: int | None = None, finished=None, batch: int = 2000) -> None:
-    """In a fresh process: set Django up from the same environment and index what is stored,
-    ``batch`` determinations per commit, stopping after the batch in hand if the ingest that
-    started it is gone (killed: a forkserver child outlives it, and the next ingest's indexer
-    takes over).
-
-    With ``finished`` (an Event the ingest sets when it has stored everything), the process
-    stays for the whole ingest: it commits a batch whenever a full one is waiting, and the rest
-    once ``finished`` is set. One process keeps what it has read of the index between commits,
-    so each commit publishes only what it wrote (a new process read every segment again).
+def index_pending(settings_module: str, ingest_pid: int, finished, batch: int) -> None:
+    """In a fresh process, for the whole of one ingest: set Django up from the same environment
+    and index what is stored, ``batch`` determinations per commit, whenever a full batch is
+    waiting, and the rest once ``finished`` (an Event the ingest sets when it has stored
+    everything) is set. One process keeps what it has read of the index between commits, so each
+    commit publishes only what it wrote. It stops after the batch in hand if the ingest is gone
+    (killed: a forkserver child outlives it, and the next ingest's indexer takes over).
     """
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", settings_module)
     import django
@@ -43,11 +40,8 @@ def index_pending(settings_module: str, ingest_pid: int | None = None, finished=
     from .indexing import pending_at_least
 
     def alive() -> bool:
-        return ingest_pid is None or _alive(ingest_pid)
+        return _alive(ingest_pid)
 
-    if finished is None:
-        run(batch=batch, go_on=alive)
-        return
     while alive() and not finished.is_set():
         run(batch=batch, go_on=lambda: alive() and pending_at_least(batch))
         finished.wait(1.0)
