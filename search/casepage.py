@@ -17,7 +17,7 @@ from django.utils.html import format_html
 from . import engine
 from .engine import Hit, IndexMissing, PageOutOfRange, QueryError, SearchParams
 from .forms import SearchForm
-from .models import Determination, DisputedItem
+from .models import GUIDELINE_SEPARATOR, Determination, DisputedItem
 from .reasons import LABELS, Reason, stated_reasons
 
 SIMILAR_COUNT = 5
@@ -56,6 +56,10 @@ class CitedSection:
 class ItemView:
     item: DisputedItem
     rationale: str  # HTML: escaped text, the query's words in <mark>, stated reasons' sentences in spans
+    request: str  # HTML, the query's words marked, as the rationale: a hit may match only here
+    maximus_guideline: str  # HTML, marked: the cited guidelines are searched by default too
+    claims_guideline: str
+    matches: int  # marked words in the item's request, guidelines and rationale
     citation: str
     similar: list[Similar] | None  # for the page's one focus item; None for the others
     similar_url: str  # this page, listing the similar items of this one
@@ -262,6 +266,37 @@ def _focus(items: list[DisputedItem], rationales: list[str], *,
 
 # -- the page -------------------------------------------------------------------------------------
 
+def _marked_guidelines(item: DisputedItem, words: engine.Marks) -> tuple[str, str]:
+    """The item's MAXIMUS and claims administrator lines, marked as the one text the index reads
+    (so a connector holding across the two is marked as it was matched): the HTML of each."""
+    html = engine.highlight_text(item.cited_text, words, whole=True)
+    if not (item.maximus_guideline and item.claims_guideline):
+        return (html, "") if item.maximus_guideline else ("", html)
+    lines = html.split(GUIDELINE_SEPARATOR)  # a mark holds one word, never the separator
+    cut = item.maximus_guideline.count(GUIDELINE_SEPARATOR) + 1
+    return GUIDELINE_SEPARATOR.join(lines[:cut]), GUIDELINE_SEPARATOR.join(lines[cut:])
+
+
+def _item_view(record: Determination, item: DisputedItem, rationale: str, reasons: list[Reason], *,
+               words: engine.Marks, focus: int | None, q: str, back: str, position: int | None) -> ItemView:
+    request = engine.highlight_text(item.request, words, whole=True)
+    maximus, claims = _marked_guidelines(item, words)
+    return ItemView(
+        item=item,
+        rationale=rationale,
+        request=request,
+        maximus_guideline=maximus,
+        claims_guideline=claims,
+        # the two guideline lines are one text: a connector's match across them counts once
+        matches=sum(engine.match_count(html) for html in (request, maximus + claims, rationale)),
+        citation=item_citation(record, item),
+        similar=similar_items(slug=record.slug, item=item) if item.position == focus else None,
+        similar_url=_page_url(q=q, back=back, item=position, similar=item.position) + f"#{item.anchor}-similar",
+        reasons=[_reason_view(item, reason) for reason in reasons],
+        sections=[CitedSection(c.section.title, c.section.get_absolute_url(), c.pages, c.edition)
+                  for c in item.citations.all()],
+    )
+
 def _stated(item: DisputedItem) -> list[Reason]:
     """The item's stored reasons, each with the sentences of its rationale that state it."""
     found = {reason.label: reason for reason in stated_reasons(item.rationale, item.outcome)}
@@ -305,19 +340,8 @@ def case_page(record: Determination, *, q: str, back: str, position: int | None,
     rationales = [engine.highlight_text(item.rationale, words, whole=True, regions=_reason_regions(reasons))
                   for item, reasons in zip(items, stated)]
     focus = _focus(items, rationales, similar=similar, position=position)
-    views = [
-        ItemView(
-            item=item,
-            rationale=rationale,
-            citation=item_citation(record, item),
-            similar=similar_items(slug=record.slug, item=item) if item.position == focus else None,
-            similar_url=_page_url(q=q, back=back, item=position, similar=item.position) + f"#{item.anchor}-similar",
-            reasons=[_reason_view(item, reason) for reason in reasons],
-            sections=[CitedSection(c.section.title, c.section.get_absolute_url(), c.pages, c.edition)
-                      for c in item.citations.all()],
-        )
-        for item, rationale, reasons in zip(items, rationales, stated)
-    ]
+    views = [_item_view(record, item, rationale, reasons, words=words, focus=focus, q=q, back=back, position=position)
+             for item, rationale, reasons in zip(items, rationales, stated)]
     summary = engine.highlight_text(record.summary, words, whole=True)
     return CasePage(
         record=record,
@@ -325,7 +349,7 @@ def case_page(record: Determination, *, q: str, back: str, position: int | None,
         summary=summary,
         items=views,
         q=q,
-        matches=engine.match_count(summary) + sum(engine.match_count(view.rationale) for view in views),
+        matches=engine.match_count(summary) + sum(view.matches for view in views),
         trail=search_trail(slug=record.slug, position=position, back=back),
         address=address,
         without_marks_url=_page_url(back=back, item=position, similar=similar),

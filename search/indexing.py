@@ -44,7 +44,7 @@ def item_documents(determination: Determination) -> Iterator[ItemDocument]:
             guidelines=list(item.guidelines),
             sections=[citation.section.key for citation in item.citations.all()],
             reasons=list(item.reasons),
-            citations="\n".join(filter(None, [item.maximus_guideline, item.claims_guideline])),
+            citations=item.cited_text,
             generated=determination.generated,
         )
 

@@ -82,6 +82,9 @@ class EarlierVersion(models.Model):
         return self.source_name.lower().endswith(".pdf")
 
 
+GUIDELINE_SEPARATOR = "\n"  # between the two guideline lines of an item's cited text
+
+
 class DisputedItem(models.Model):
     determination = models.ForeignKey(Determination, on_delete=models.CASCADE, related_name="items")
     position = models.PositiveSmallIntegerField(help_text="1-based order in the determination")
@@ -116,6 +119,12 @@ class DisputedItem(models.Model):
 
     def get_absolute_url(self) -> str:
         return f"{self.determination.get_absolute_url()}#{self.anchor}"
+
+    @property
+    def cited_text(self) -> str:
+        """The guideline lines the item cites, as the index's guideline field holds them: the
+        MAXIMUS line, then the claims administrator's, one line apart."""
+        return GUIDELINE_SEPARATOR.join(filter(None, [self.maximus_guideline, self.claims_guideline]))
 
     @property
     def reason_names(self) -> list[str]:

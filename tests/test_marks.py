@@ -43,7 +43,7 @@ def test_the_case_page_counts_and_marks_the_phrase_not_its_words(corpus, client)
     item = max((i for i in DisputedItem.objects.select_related("determination")
                 if occurrences(i.rationale, PHRASE) > 1), key=lambda i: occurrences(i.rationale, PHRASE))
     record = Determination.objects.get(pk=item.determination_id)
-    expected = occurrences(record.summary, PHRASE) + sum(occurrences(i.rationale, PHRASE) for i in record.items.all())
+    expected = sum(occurrences(text, PHRASE) for text in page_texts(record))
     body = client.get(reverse("determination", args=[record.slug]), {"q": f'"{PHRASE}"'}).content.decode()
     marked = marks_in(body)
     assert len(marked) == expected
@@ -60,6 +60,31 @@ def test_words_and_a_phrase_together_mark_the_phrase_once_and_other_words_alone(
 
 def own_texts(item: DisputedItem) -> list[str]:
     return [item.request, item.rationale, item.maximus_guideline, item.claims_guideline]
+
+
+def page_texts(record: Determination) -> list[str]:
+    """The texts a case page marks, as the index reads them: the summary, and each item's request,
+    cited guidelines (the two lines as one text) and rationale."""
+    return [record.summary, *(text for i in record.items.all() for text in (i.request, i.cited_text, i.rationale))]
+
+
+def item_section(body: str, position: int) -> str:
+    return next(part for part in body.split('<section class="item" id="') if part.startswith(f'item-{position}"'))
+
+
+@pytest.mark.parametrize("q", ["opioids /s monitoring", "odg", "mtus /p page", "opioids", '"chronic pain"'])
+def test_every_hit_is_marked_in_its_own_item_on_the_case_page(corpus, client, q):
+    # a hit may match in its request or cited guidelines only, never in the rationale: the page
+    # it links to must still show why it matched
+    hits = list(engine.iter_matches(SearchParams(q=q)))
+    assert hits
+    pages: dict[str, str] = {}
+    for hit in hits:
+        slug, position = hit.key.split("#")
+        if slug not in pages:
+            pages[slug] = client.get(reverse("determination", args=[slug]), {"q": q}).content.decode()
+        assert "<mark" in item_section(pages[slug], int(position)), (q, hit.key)
+    assert not any(">0 matches<" in body for body in pages.values())
 
 
 @pytest.mark.parametrize("form", ["improvement", "improved", "recommended"])
@@ -88,8 +113,7 @@ def test_a_connector_match_is_one_match_on_the_case_page(corpus, client):
     item = next(i for i in DisputedItem.objects.select_related("determination")
                 if sum(both(s) for s in split_sentences(i.rationale)) > 1)
     record = Determination.objects.get(pk=item.determination_id)
-    texts = [record.summary, *(i.rationale for i in record.items.all())]
-    expected = sum(both(s) for text in texts for s in split_sentences(text))
+    expected = sum(both(s) for text in page_texts(record) for s in split_sentences(text))
     body = client.get(reverse("determination", args=[record.slug]), {"q": "pain /s relief"}).content.decode()
     assert f"{expected} matches" in body
     for text in re.findall(r'class="[^"]*highlightable">(.*?)</p>', body, re.DOTALL):

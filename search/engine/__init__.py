@@ -34,7 +34,7 @@ from .config import configure
 from .documents import ItemDocument
 from .find import clear_result_cache, count, highlight_words, iter_matches, search
 from .folder import ensure_index
-from .highlight import highlight_text, match_count
+from .highlight import Marks, highlight_text, match_count
 from .query import MAX_QUERY_LENGTH, QueryError, case_number
 from .results import (
     PER_PAGE,
@@ -63,6 +63,7 @@ __all__ = [
     "IndexMissing",
     "IndexedItem",
     "ItemDocument",
+    "Marks",
     "PageOutOfRange",
     "QueryError",
     "SearchParams",
