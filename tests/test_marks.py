@@ -87,6 +87,24 @@ def test_every_hit_is_marked_in_its_own_item_on_the_case_page(corpus, client, q)
     assert not any(">0 matches<" in body for body in pages.values())
 
 
+@pytest.mark.parametrize("q", ["opioids /s monitoring", "odg", "mtus /p page", "opioids", '"chronic pain"'])
+def test_every_hit_shows_where_it_matched_in_the_results(corpus, q):
+    result = engine.search(SearchParams(q=q, per_page=100))
+    assert result.hits
+    for hit in result.hits:
+        assert "<mark" in hit.request_html or any("<mark" in s for s in hit.snippets), (q, hit.key)
+
+
+def test_a_hit_matched_in_its_cited_guidelines_only_shows_them_labelled(corpus):
+    hits = engine.search(SearchParams(q="opioids /s monitoring", per_page=100)).hits
+    by_guideline = [hit for hit in hits if hit.snippets[0].startswith('<span class="snippet-source">Cited guidelines:')]
+    assert by_guideline
+    for hit in by_guideline:
+        item = DisputedItem.objects.get(determination__slug=hit.slug, position=hit.position)
+        assert {m.lower() for m in marks_in(hit.snippets[0])} <= {"opioid", "opioids", "monitoring"}
+        assert all(m in item.cited_text for m in marks_in(hit.snippets[0]))
+
+
 @pytest.mark.parametrize("form", ["improvement", "improved", "recommended"])
 def test_a_hash_word_finds_that_form_only_and_marks_only_it(corpus, form):
     pattern = re.compile(rf"(?<![A-Za-z0-9]){form}(?![A-Za-z0-9])", re.IGNORECASE)

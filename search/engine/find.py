@@ -18,7 +18,7 @@ from .documents import datenum
 from .evaluate import Step, plan
 from .expand import Expander, expanded
 from .facets import count_facets, filter_mask
-from .highlight import Marks, query_marks, query_terms, snippets, with_summary_snippets
+from .highlight import Marks, highlight_text, query_marks, query_terms, snippets, with_summary_snippets
 from .query import QueryError, parse_query
 from .results import Hit, IndexMissing, PageOutOfRange, SearchParams, SearchResult
 from .schema import DEFAULT_SCOPE, facet_field, query_fields
@@ -84,7 +84,8 @@ def _hit(ctx: Context, docnum: int, marks: Marks, score: float | None) -> Hit:
         added=datetime.fromtimestamp(fields["added"] / 1000, tz=UTC) if fields["added"] else None,
         states=fields["states"],
         specialties=fields["specialties"],
-        snippets=snippets(fields["rationale"], marks),
+        request_html=highlight_text(fields["request"], marks, whole=True),
+        snippets=snippets(fields["rationale"], marks, fields.get("citations", "")),
         score=score,
         rationale=fields["rationale"],
         generated=fields.get("generated", False),

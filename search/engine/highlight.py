@@ -321,10 +321,13 @@ def highlight_text(text: str, marks: Marks, *, top: int = 2, whole: bool = False
     return " … ".join(shown)
 
 
-def snippets(rationale: str, marks: Marks) -> list[str]:
-    """The rationale's best passages with the query's matches marked, else its opening."""
+def snippets(rationale: str, marks: Marks, citations: str = "") -> list[str]:
+    """The rationale's best passages with the query's matches marked, else the cited guidelines'
+    (labelled: a search matches them too), else the rationale's opening."""
     if marks and (marked := highlight_text(rationale, marks)):
         return [marked]
+    if marks and (marked := highlight_text(citations, marks)):
+        return [f'<span class="snippet-source">Cited guidelines:</span> {marked}']
     return [escape(rationale[:300] + ("…" if len(rationale) > 300 else ""))]
 
 

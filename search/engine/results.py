@@ -80,6 +80,7 @@ class Hit:
     states: list[str]
     specialties: list[str]
     snippets: list[str]  # HTML: document text escaped, matched words in <mark>
+    request_html: str = ""  # HTML: the request with the query's matches marked ("" where not made)
     score: float | None = None
     rationale: str = ""
     generated: bool = False  # demonstration text, not a real decision
