@@ -8,7 +8,7 @@ from whoosh import index as windex
 
 from search.engine import analysis, folder, whoosh_internals
 from search.engine.documents import whoosh_document
-from search.engine.schema import SCHEMA
+from search.engine.schema import SCHEMA, TEXT_ANALYZER
 from search.indexing import ITEMS, _documents
 from search.models import Determination
 
@@ -38,6 +38,13 @@ def test_each_field_gets_the_postings_its_own_analyzer_gives_on_every_real_text(
     for name, index in INDEXERS.items():
         for text in texts:
             assert sorted(index(text)) == sorted(SCHEMA[name].index(text)), (name, text[:80])
+
+
+def test_the_highlighters_words_are_the_text_analyzers_with_their_characters_and_numbers(real_items):
+    for text in real_texts(real_items):
+        expected = [(t.text, t.startchar, t.endchar, t.pos) for t in TEXT_ANALYZER(text, chars=True, positions=True)]
+        assert analysis.word_spans(text) == expected, text[:80]
+        assert analysis.stems(text) == [stem for stem, *_ in expected]
 
 
 def test_a_text_without_words_gives_no_postings_where_whooshs_pairs_would_raise():

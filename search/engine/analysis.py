@@ -41,6 +41,18 @@ def _words(text: str) -> tuple[list[str], list[int]]:
     return stems, starts
 
 
+def word_spans(text: str) -> list[tuple[str, int, int, int]]:
+    """(stem, first character, end, word number) of each word, as TEXT_ANALYZER gives them with
+    ``chars`` and ``positions``: what the highlighter marks by, read without Whoosh's generator chain."""
+    return [(_stem(match.group(0).lower()), match.start(), match.end(), number)
+            for number, match in enumerate(_WORD.finditer(text))]
+
+
+def stems(text: str) -> list[str]:
+    """The stems of the text's words, in order: ``schema.analysed`` without Whoosh's generator chain."""
+    return [_stem(match.group(0).lower()) for match in _WORD.finditer(text)]
+
+
 def _grouped(terms: list[str], positions: list[int]) -> dict[str, list[int]]:
     grouped: dict[str, list[int]] = {}
     for term, position in zip(terms, positions):

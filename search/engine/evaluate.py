@@ -19,10 +19,10 @@ from itertools import pairwise
 import numpy as np
 from whoosh import query as wq
 
-from . import config, deadline
+from . import analysis, config, deadline
 from .expand import Expanded
 from .query import ExactWord, contains_run
-from .schema import GUIDELINE_FIELD, PAIR_FIELDS, SCHEMA, SHARED_FIELDS, analysed
+from .schema import GUIDELINE_FIELD, PAIR_FIELDS, SCHEMA, SHARED_FIELDS
 from .scoring import bm25, idf
 from .searcher import Context, Version
 
@@ -167,7 +167,7 @@ class PairPhrase(Terms):
         if not self.long_phrase:
             return held
         truly = np.zeros(len(docnums), dtype=bool)
-        truly[held] = [contains_run(analysed(text), self.words)
+        truly[held] = [contains_run(analysis.stems(text), self.words)
                        for text in texts_of(self.ctx, self.text_field, docnums[held])]
         return truly
 

@@ -16,10 +16,10 @@ from html import escape
 from whoosh import query as wq
 from whoosh.query import spans
 
-from . import config
+from . import analysis, config
 from .query import ExactWord
 from .results import Hit
-from .schema import MARKED_FIELDS, SCHEMA, SENTENCE_FIELDS, TEXT_ANALYZER
+from .schema import MARKED_FIELDS, SCHEMA, SENTENCE_FIELDS
 from .sentences import PARAGRAPH, SAME_SENTENCE, sentence_starts
 
 
@@ -137,7 +137,7 @@ Token = tuple[str, int, int, int]
 
 def _tokens(text: str) -> list[Token]:
     """The text's words as the index analyses them, read once per highlighted text."""
-    return [(t.text, t.startchar, t.endchar, t.pos) for t in TEXT_ANALYZER(text, chars=True, positions=True)]
+    return analysis.word_spans(text)
 
 
 def _matches(text: str, tokens: list[Token], marks: Marks) -> list[tuple[int, int]]:
