@@ -336,7 +336,7 @@ def measure_citator(*, repeat: int) -> dict[str, Any]:
     from search import citator, engine
     from search.charts import year_chart, year_points
     from search.engine import searcher
-    from search.engine.facets import _tally
+    from search.engine.facets import _Packed, _tally
 
     samples: dict[str, list[float]] = {"overview": [], "section": [], "chart": []}
     rows = citator.overview()
@@ -357,7 +357,7 @@ def measure_citator(*, repeat: int) -> dict[str, Any]:
     for name in engine.FACETS:
         started = time.perf_counter()
         for _ in range(repeat):
-            _tally(version, name, everything)
+            _tally(version, name, everything, _Packed(version))
         facet_ms[name] = round((time.perf_counter() - started) * 1000 / repeat, 2)
     return {"sections": len(rows), "top_section": top, "years": len(years), "facet_ms": facet_ms,
             **{name: summarize(values) for name, values in samples.items()}}

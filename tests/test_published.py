@@ -49,6 +49,22 @@ def test_a_worker_maps_the_published_arrays_and_answers_as_one_that_builds_them(
     assert all(count for count, _, _ in mapped)
 
 
+def test_arrays_published_in_the_first_format_are_still_mapped_and_answer_the_same(ingested):
+    ingested(SEEDS, DWC)
+    want = answers()
+    target = folder.live_index() / published.ARRAYS / str(generations()[-1])
+    manifest = json.loads((target / "version.json").read_text())
+    for name in manifest["values"]:  # format 1 kept each pair's code, not its key
+        keys = np.load(target / f"pair_keys.{name}.npy")
+        np.save(target / f"pair_codes.{name}.npy", published.pair_codes(keys))
+        (target / f"pair_keys.{name}.npy").unlink()
+    (target / "version.json").write_text(json.dumps({**manifest, "format": 1}))
+    assert answers() == want
+    version = searcher.current().version
+    assert isinstance(version.pair_docs["drug"], np.memmap)
+    assert version.bitmaps and not isinstance(version.bitmaps["outcome"], np.memmap)  # made on opening
+
+
 def test_arrays_that_do_not_describe_the_opened_index_are_not_used(ingested, caplog):
     ingested(SEEDS, DWC)
     want = answers()

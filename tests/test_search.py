@@ -62,6 +62,18 @@ def test_facet_counts_over_everything_equal_the_stored_records(corpus):
     assert got_facets(result) == expected_facets(items)
 
 
+def test_facet_counts_over_most_of_the_index_equal_the_stored_records(corpus):
+    # more than half the items: each facet is counted by what lies outside the matches
+    result = engine.search(SearchParams(filters={"outcome": ["Upheld"]}))
+    items = DisputedItem.objects.select_related("determination").prefetch_related("citations__section")
+    upheld = items.filter(outcome="Upheld")
+    assert items.count() / 2 < result.count == upheld.count() < items.count()
+    got, expected = got_facets(result), expected_facets(upheld)
+    assert {k: v for k, v in got.items() if k != "outcome"} == {k: v for k, v in expected.items() if k != "outcome"}
+    stored = Counter(items.filter(outcome="Overturned").values_list("category", flat=True))
+    assert {v.value: v.rate_overturned for v in result.facets["category"] if v.rate_overturned} == dict(stored)
+
+
 def test_overturn_counts_equal_the_stored_records(corpus):
     result = engine.search(SearchParams())
     overturned = {v.value: v.overturned for v in result.facets["category"]}

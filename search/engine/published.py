@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from . import bitsets
 from . import whoosh_internals as internals
 
 if TYPE_CHECKING:
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("imr.engine")
 
-FORMAT = 1
+FORMAT = 2  # 2: each pair's key (code and outcome) and the bitmaps; 1 held each pair's code, read still
 KEEP = 3  # generations kept: the newest, and two for workers that have not refreshed yet
 ARRAYS = "arrays"
 
@@ -55,6 +56,15 @@ class Postings(Mapping):
         return len(self.codes)
 
 
+def pair_keys(codes: np.ndarray, docs: np.ndarray, overturned: np.ndarray) -> np.ndarray:
+    """Each (document, code) pair's key: its code * 2, plus 1 where the document was overturned."""
+    return (codes.astype(np.int32) * 2 + overturned[docs]).astype(np.int32)
+
+
+def pair_codes(keys: np.ndarray) -> np.ndarray:
+    return keys >> 1
+
+
 def _folder(index_path: Path, generation: int) -> Path:
     return index_path / ARRAYS / str(generation)
 
@@ -68,10 +78,12 @@ def _arrays(version: Version) -> dict[str, np.ndarray]:
               "overturned": version.overturned, "group": version.group, "carrier": version.carrier}
     for name in version.values:
         arrays[f"pair_docs.{name}"] = version.pair_docs[name]
-        arrays[f"pair_codes.{name}"] = version.pair_codes[name]
-        sizes = np.bincount(version.pair_codes[name], minlength=len(version.values[name]))
+        arrays[f"pair_keys.{name}"] = version.pair_keys[name]
+        sizes = np.bincount(pair_codes(version.pair_keys[name]), minlength=len(version.values[name]))
         arrays[f"offsets.{name}"] = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
     arrays.update({f"lengths.{name}": lengths for name, lengths in version.lengths.items()})
+    arrays.update({f"bitmaps.{name}": maps for name, maps in version.bitmaps.items()})
+    arrays["overturned_bits"] = version.overturned_bits
     return arrays
 
 
@@ -89,7 +101,7 @@ def publish(index_path: Path, reader, version: Version) -> Path:
         manifest = {"format": FORMAT, "generation": generation, "segments": _segments(reader),
                     "doc_count": version.doc_count, "values": version.values,
                     "average_length": version.average_length, "has_pairs": version.has_pairs,
-                    "lengths": sorted(version.lengths)}
+                    "lengths": sorted(version.lengths), "bitmaps": sorted(version.bitmaps)}
         (scratch / "version.json").write_text(json.dumps(manifest))
         os.rename(scratch, target)
     except OSError:
@@ -118,7 +130,7 @@ def load(index_path: Path, reader) -> Version | None:
         manifest = json.loads((folder / "version.json").read_text())
     except (OSError, ValueError):
         return None
-    if (manifest.get("format") != FORMAT or manifest["segments"] != _segments(reader)
+    if (manifest.get("format") not in (1, FORMAT) or manifest["segments"] != _segments(reader)
             or manifest["doc_count"] != reader.doc_count_all()):
         log.warning("the published arrays in %s do not match the index; building them in this process", folder)
         return None
@@ -133,9 +145,20 @@ def load(index_path: Path, reader) -> Version | None:
         for name, values in manifest["values"].items():
             version.values[name] = values
             version.pair_docs[name] = mapped(f"pair_docs.{name}")
-            version.pair_codes[name] = mapped(f"pair_codes.{name}")
+            version.pair_keys[name] = (mapped(f"pair_keys.{name}") if manifest["format"] == FORMAT else
+                                       pair_keys(mapped(f"pair_codes.{name}"), version.pair_docs[name],
+                                                 version.overturned))
             version.postings[name] = Postings(values, version.pair_docs[name], mapped(f"offsets.{name}"))
         version.lengths = {name: mapped(f"lengths.{name}") for name in manifest["lengths"]}
+        if manifest["format"] == FORMAT:
+            version.bitmaps = {name: mapped(f"bitmaps.{name}") for name in manifest["bitmaps"]}
+            version.overturned_bits = mapped("overturned_bits")
+        else:  # format 1 had none: made here, until the next commit publishes them
+            for name in manifest["values"]:
+                if (maps := bitsets.for_facet(version.pair_docs[name], mapped(f"offsets.{name}"),
+                                              version.doc_count)) is not None:
+                    version.bitmaps[name] = maps
+            version.overturned_bits = bitsets.pack(version.overturned)
     except (OSError, ValueError) as error:
         log.warning("the published arrays in %s cannot be read (%s); building them in this process", folder, error)
         return None

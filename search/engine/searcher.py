@@ -15,10 +15,11 @@ from pathlib import Path
 import numpy as np
 from whoosh import index as windex
 
+from . import bitsets
 from . import whoosh_internals as internals
 from .expand import Words
 from .folder import live_index
-from .published import load
+from .published import load, pair_keys
 from .results import IndexedItem, IndexMissing
 from .schema import FACETS, PAIR_FIELDS, SCHEMA, SHARED_FIELDS, facet_field
 from .segments import COLUMNS, Postings, SegmentStore
@@ -40,7 +41,9 @@ class Version:
     overturned: np.ndarray  # bool per document number
     values: dict[str, list[str]] = field(default_factory=dict)  # facet -> code -> value
     pair_docs: dict[str, np.ndarray] = field(default_factory=dict)
-    pair_codes: dict[str, np.ndarray] = field(default_factory=dict)
+    # Beside each pair, its value's code and whether its document was overturned, as one number
+    # (code * 2 + overturned): one count gives a facet's items and overturned items together.
+    pair_keys: dict[str, np.ndarray] = field(default_factory=dict)
     postings: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)  # facet -> value -> docs
     lengths: dict[str, np.ndarray] = field(default_factory=dict)  # scorable field -> length per document
     average_length: dict[str, float] = field(default_factory=dict)
@@ -49,6 +52,11 @@ class Version:
     # determination's SHARED_FIELDS; in an index built before that, every document its own.
     group: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     carrier: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    # Facets with few values, as one bitmap per value (bitsets.py): facet -> (values, words).
+    bitmaps: dict[str, np.ndarray] = field(default_factory=dict)
+    overturned_bits: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.uint64))
+    # Each facet's count over every document (facets._tally), made when first wanted.
+    tallies: dict[str, np.ndarray] = field(default_factory=dict)
     # Results of this searcher version: dropped with it when the index changes.
     results: OrderedDict = field(default_factory=OrderedDict)
 
@@ -87,10 +95,16 @@ def build_version(searcher, store: SegmentStore) -> Version:
             by_value[value] = ids
         version.values[name] = values
         version.pair_docs[name] = _joined(docs, np.int64)
-        version.pair_codes[name] = _joined(codes, np.int32)
+        version.pair_keys[name] = _joined(codes, np.int32)  # the codes, until the outcomes are known
         version.postings[name] = by_value
     if (over := version.postings["outcome"].get("overturned")) is not None:
         version.overturned[over] = True
+    for name in FACETS:
+        version.pair_keys[name] = pair_keys(version.pair_keys[name], version.pair_docs[name], version.overturned)
+        offsets = np.concatenate([[0], np.cumsum([len(ids) for ids in version.postings[name].values()])])
+        if (maps := bitsets.for_facet(version.pair_docs[name], offsets, count)) is not None:
+            version.bitmaps[name] = maps
+    version.overturned_bits = bitsets.pack(version.overturned)
     for name, fieldobj in searcher.schema.items():
         if fieldobj.scorable:
             version.lengths[name] = _joined([part.lengths[name] for part, _ in parts], np.float32)
