@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import shutil
 
 import numpy as np
@@ -84,6 +85,24 @@ def test_each_commit_publishes_its_generation_and_old_ones_are_pruned(data_dir):
     engine.reset()
     assert searcher.current().searcher.reader().generation() == generations()[-1]
     assert isinstance(searcher.current().version.live, np.memmap)
+
+
+def test_a_worker_serves_the_version_it_has_while_the_next_ones_arrays_are_being_published(data_dir, monkeypatch):
+    ingest_paths([SEEDS])
+    engine.reset()
+    before = engine.search(engine.SearchParams()).count
+    monkeypatch.setattr(folder, "publish_arrays", lambda path: None)  # committed, not yet published
+    ingest_paths([DWC])
+    marker = folder.live_index() / published.ARRAYS / published.PENDING
+    assert not marker.exists()  # each commit removes its own
+    marker.write_text("another writer")
+    assert engine.search(engine.SearchParams()).count == before  # no arrays built in the worker
+    os.utime(marker, (0, 0))  # a marker its writer left when it died is not waited for
+    after = engine.search(engine.SearchParams()).count
+    assert after > before
+    marker.unlink()
+    engine.reset()
+    assert engine.search(engine.SearchParams()).count == after  # a refreshed searcher counts like a fresh one
 
 
 def test_a_publish_that_fails_leaves_the_commit_and_the_search_whole(data_dir, caplog):

@@ -127,8 +127,10 @@ def _writing() -> Iterator:
     except BaseException:
         writer.cancel()
         raise
-    writer.commit(mergetype=merge_small_tiers)
-    publish_arrays(live_index())
+    path = live_index()
+    with published.publishing(path):
+        writer.commit(mergetype=merge_small_tiers)
+        publish_arrays(path)
 
 
 # Each segment's arrays kept in the writing process between its commits (an ingest's indexer

@@ -19,7 +19,7 @@ from . import bitsets
 from . import whoosh_internals as internals
 from .expand import Words
 from .folder import live_index
-from .published import load, pair_keys
+from .published import load, pair_keys, pending
 from .results import IndexedItem, IndexMissing
 from .schema import FACETS, PAIR_FIELDS, SCHEMA, SHARED_FIELDS, facet_field
 from .segments import COLUMNS, Postings, SegmentStore
@@ -160,8 +160,8 @@ class _Reader:
         with self.lock:
             target = live_index()
             held = self.context.searcher if self.context is not None else None
-            if held is not None and target == self.target and held.up_to_date():
-                return self.context
+            if held is not None and target == self.target and (held.up_to_date() or pending(target)):
+                return self.context  # unchanged, or its next generation's arrays are being published
             try:
                 if held is not None and target == self.target:
                     # refresh() reuses the old searcher's segment readers: never close it here.
