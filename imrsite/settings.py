@@ -47,6 +47,8 @@ IMR_EXTRACT_SECONDS = float(os.getenv("IMR_EXTRACT_SECONDS", "30"))
 IMR_EXPORT_MAX_ROWS = envint("IMR_EXPORT_MAX_ROWS", 50_000)
 # A long ingest logs how far it has come (imr.progress) every this many seconds.
 IMR_PROGRESS_SECONDS = envint("IMR_PROGRESS_SECONDS", 5)
+# Processes writing the segments of one large index batch at once (a long ingest's): one per core.
+IMR_INDEX_PROCESSES = envint("IMR_INDEX_PROCESSES", os.cpu_count() or 1)
 # One query's time budget in seconds: past it the query stops with a message (search/engine/deadline.py),
 # well inside gunicorn's 60-second worker timeout.
 SEARCH_QUERY_SECONDS = float(os.getenv("IMR_QUERY_SECONDS", "10"))

@@ -26,5 +26,6 @@ class SearchConfig(AppConfig):
 
         # Read at each use: tests point the data folder elsewhere.
         engine.configure(index_dir=lambda: Path(settings.INDEX_DIR), summaries=indexing.summaries,
-                         query_seconds=settings.SEARCH_QUERY_SECONDS)
+                         query_seconds=settings.SEARCH_QUERY_SECONDS,
+                         index_processes=settings.IMR_INDEX_PROCESSES)
         post_migrate.connect(create_empty_index, sender=self)

@@ -365,7 +365,9 @@ class _BackgroundIndexer:
     Storing and parsing are one core's work and Whoosh indexing another's; overlapping them uses
     both. Only for large ingests (the pool is running): the child reads committed rows through
     its own database connection. Started at the first INDEX_EVERY documents, it stays until
-    ``wait`` tells it everything is stored, committing INDEX_EVERY determinations at a time.
+    ``wait`` tells it everything is stored, committing INDEX_EVERY determinations per index
+    process at a time (the engine has helper processes write all but one part of such a batch).
+    Not a daemon: daemons may not start processes; a killed ingest's indexer stops by itself.
     """
 
     def __init__(self):
@@ -377,8 +379,9 @@ class _BackgroundIndexer:
         if self.process is not None and self.process.is_alive():
             return  # it indexes each batch as it fills
         self.wait(finished=False)
-        self.process = self.context.Process(target=workers.index_pending, daemon=True,
-                                            args=(settings.SETTINGS_MODULE, os.getpid(), self.finished, INDEX_EVERY))
+        batch = INDEX_EVERY * settings.IMR_INDEX_PROCESSES
+        self.process = self.context.Process(target=workers.index_pending,
+                                            args=(settings.SETTINGS_MODULE, os.getpid(), self.finished, batch))
         self.process.start()
 
     def wait(self, *, finished: bool = True) -> None:

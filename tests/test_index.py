@@ -159,3 +159,74 @@ def test_a_background_indexer_stops_between_batches_once_its_ingest_is_gone(data
     dead.wait()
     assert not workers._alive(dead.pid)
     assert indexing.index_pending(batch=2, go_on=lambda: True) == 5
+
+
+def _answers(queries: tuple[str, ...]) -> dict[str, tuple]:
+    """What the site shows for each query: the count, every hit in order and every facet's counts."""
+    answers = {}
+    for q in queries:
+        result = engine.search(SearchParams(q=q, sort="newest", per_page=500))
+        answers[q] = (result.count, [hit.key for hit in result.hits],
+                      {name: [(value.value, value.count) for value in values] for name, values in result.facets.items()})
+    return answers
+
+
+QUERIES = ("", "pain", "norco OR valium", '"medically necessary"', "weaning /5 opioids", "lum*", "outcome:overturned")
+
+
+def test_a_batch_written_by_helper_processes_answers_like_one_written_by_one(data_dir, monkeypatch):
+    ingest_paths([SEEDS, DWC], index=False)
+    indexing.rebuild()  # one process, one segment
+    alone = _answers(QUERIES)
+    monkeypatch.setattr(folder, "MERGE_BELOW", 40)  # parts of a few determinations, as 2,048 items are at scale
+    monkeypatch.setattr(config._config, "index_processes", 3)
+    Determination.objects.update(indexed=False)
+    engine.rebuild(())  # an empty index, swapped in
+    assert indexing.index_pending(batch=1000) == Determination.objects.count()
+    segments = folder.open_index()._segments()
+    assert len(segments) == 3 and all(segment.doc_count() >= 40 for segment in segments)
+    assert sum(segment.doc_count() for segment in segments) == DisputedItem.objects.count()
+    engine.reset()
+    assert _answers(QUERIES) == alone
+    assert indexing.check_against_database().ok
+
+
+def test_parts_keep_each_determination_whole_and_in_order(data_dir, monkeypatch):
+    ingest_paths([SEEDS, DWC], index=False)
+    documents = list(indexing._documents(Determination.objects.prefetch_related(*indexing.ITEMS).order_by("pk")))
+    monkeypatch.setattr(folder, "MERGE_BELOW", 40)
+    cut = folder.parts(documents, 3)
+    assert len(cut) == 3 and [d for part in cut for d in part] == documents
+    assert all(part[0].first for part in cut)
+    assert len(folder.parts(documents, 1)) == 1
+    monkeypatch.setattr(folder, "MERGE_BELOW", len(documents) // 2 + 1)  # too few items for two parts
+    assert folder.parts(documents, 3) == [documents]
+
+
+def test_a_batch_whose_helper_fails_is_not_indexed_at_all(data_dir, monkeypatch):
+    import dataclasses
+
+    ingest_paths([SEEDS])
+    before = _answers(("",))
+    ingest_paths([DWC], index=False)
+    monkeypatch.setattr(folder, "MERGE_BELOW", 40)
+    monkeypatch.setattr(config._config, "index_processes", 2)
+    stored = Determination.objects.filter(indexed=False).prefetch_related(*indexing.ITEMS).order_by("pk")
+    documents = list(indexing._documents(stored))
+    # The helper writes the first part; an item it cannot index fails it, after it wrote some.
+    documents[3] = dataclasses.replace(documents[3], added="not a time")
+    with pytest.raises(AttributeError):
+        engine.replace([d.slug for d in stored], documents)
+    engine.reset()
+    assert _answers(("",)) == before
+    live = config.index_link().resolve()
+
+    def leftovers() -> list[str]:
+        names = {segment.segment_id() for segment in folder.open_index()._segments()}
+        return [path.name for path in live.iterdir()
+                if path.name.startswith("MAIN_") and path.name.split(".")[0] not in {*names, "MAIN_WRITELOCK"}]
+
+    assert leftovers()  # the helper's files, listed in no commit
+    indexing.index_pending()  # the next commit deletes them
+    assert not leftovers()
+    assert indexing.check_against_database().ok

@@ -31,18 +31,22 @@ class _Config:
     index_dir: Callable[[], Path] = _unset_dir
     summaries: Summaries = _unset_summaries
     query_seconds: float | None = None  # a query's time budget (deadline.py); None: unbounded
+    index_processes: int = 1  # processes that write a large batch's segments at once (folder.replace)
 
 
 _config = _Config()
 
 
-def configure(*, index_dir: Callable[[], Path], summaries: Summaries, query_seconds: float | None = None) -> None:
+def configure(*, index_dir: Callable[[], Path], summaries: Summaries, query_seconds: float | None = None,
+              index_processes: int = 1) -> None:
     """``index_dir()``: the path of the live index (a symlink the engine manages);
     ``summaries(slugs)``: the case summary of each determination slug; ``query_seconds``: how long
-    one query may run before it is stopped with a message."""
+    one query may run before it is stopped with a message; ``index_processes``: how many processes
+    may write the segments of one large batch at once (one per core is the most that helps)."""
     _config.index_dir = index_dir
     _config.summaries = summaries
     _config.query_seconds = query_seconds
+    _config.index_processes = max(1, index_processes)
 
 
 def index_link() -> Path:
@@ -55,3 +59,7 @@ def summaries(slugs: Iterable[str]) -> dict[str, str]:
 
 def query_seconds() -> float | None:
     return _config.query_seconds
+
+
+def index_processes() -> int:
+    return _config.index_processes

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import logging
 import math
+import multiprocessing
 import os
 import shutil
 import tempfile
 import time
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import ExitStack, contextmanager
+from itertools import pairwise
 from pathlib import Path
 
 from whoosh import index as windex
@@ -89,7 +92,7 @@ def _writer(ix, *, wait: float = 60.0):
 
 
 MERGE_FACTOR = 8
-MERGE_BELOW = 4096  # documents: the segments commits merge; bigger ones wait for a rebuild
+MERGE_BELOW = 2048  # documents: the segments commits merge; bigger ones wait for a rebuild
 
 
 def merge_small_tiers(writer, segments: list) -> list:
@@ -99,7 +102,8 @@ def merge_small_tiers(writer, segments: list) -> list:
     long ingest, are left alone: Whoosh merges by re-adding every posting, which costs about
     what indexing does, and merging them (Whoosh's MERGE_SMALL, or tiers all the way up) cut a
     100,000-determination ingest from ~200 to ~110 determinations/s. A rebuild writes the
-    index as one segment when their number has grown."""
+    index as one segment when their number has grown. The parts that helper processes write
+    (``replace``) are at least MERGE_BELOW documents, so they are never merged again either."""
     tiers: dict[int, list] = {}
     kept = []
     for segment in segments:
@@ -155,21 +159,66 @@ def publish_arrays(path: Path) -> None:
                     path, type(error).__name__, error)
 
 
+def parts(documents: list[ItemDocument], most: int) -> list[list[ItemDocument]]:
+    """``documents`` cut into at most ``most`` runs of about equal size, about MERGE_BELOW items
+    or more each, never inside a determination (its items stay together, first item first); in
+    order."""
+    count = max(1, min(most, len(documents) // MERGE_BELOW))
+    cuts, size = [], len(documents) / count
+    for number, document in enumerate(documents):
+        if document.first and number >= size * (len(cuts) + 1) and len(cuts) < count - 1:
+            cuts.append(number)
+    bounds = [0, *cuts, len(documents)]
+    return [documents[start:end] for start, end in pairwise(bounds)]
+
+
+def _fields(document: ItemDocument, known: set[str]) -> dict:
+    # An index built before a field was added lacks it.
+    return {name: value for name, value in whoosh_document(document).items() if name in known}
+
+
+def write_part(index_path: str, documents: list[ItemDocument]):
+    """In a helper process: ``documents`` as one new segment of the index at ``index_path``,
+    returned for the writer that holds the lock to commit (whoosh_internals.add_segment)."""
+    ix = windex.open_dir(index_path)
+    writer = _fast(whoosh_internals.unlocked_writer(ix))
+    known = set(writer.schema.names())
+    try:
+        for document in documents:
+            writer.add_document(**_fields(document, known))
+    except BaseException:
+        whoosh_internals.cancel_segment(writer)
+        raise
+    return whoosh_internals.finish_segment(writer)
+
+
 def replace(slugs: Iterable[str], documents: Iterable[ItemDocument]) -> None:
     """Delete the items of the determinations ``slugs`` and add ``documents``, in one commit.
 
     One searcher for the lot: ``delete_by_term`` would open a reader per call (at 10,000
-    determinations that was more than half of an ingest).
+    determinations that was more than half of an ingest). A large batch is cut into parts
+    (``parts``), one per ``config.index_processes()``: helper processes write all but the last
+    as segments of their own while this one writes the last, and the one commit lists them all,
+    so the batch becomes searchable whole or, if any part fails, not at all.
     """
-    with _writing() as writer:
+    documents = list(documents)
+    cut = parts(documents, config.index_processes())
+    with _writing() as writer, ExitStack() as helpers:
+        written = []
+        if len(cut) > 1:
+            pool = helpers.enter_context(ProcessPoolExecutor(
+                len(cut) - 1, mp_context=multiprocessing.get_context("forkserver")))
+            path = writer.storage.folder
+            written = [pool.submit(write_part, path, part) for part in cut[:-1]]
         with writer.searcher() as searcher:
             for slug in slugs:
                 for docnum in searcher.document_numbers(slug=slug):
                     writer.delete_document(docnum)
-        known = set(writer.schema.names())  # an index built before a field was added lacks it
-        for document in documents:
-            writer.add_document(**{name: value for name, value in whoosh_document(document).items()
-                                   if name in known})
+        known = set(writer.schema.names())
+        for document in cut[-1]:
+            writer.add_document(**_fields(document, known))
+        for segment in written:
+            whoosh_internals.add_segment(writer, segment.result())
 
 
 def rebuild(documents: Iterable[ItemDocument]) -> int:

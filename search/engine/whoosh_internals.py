@@ -15,6 +15,10 @@ with Whoosh's own matchers, so an upgrade that moved anything fails loudly.
   each. Grouped by term in memory and with each field's lengths read once, a batch of an
   ingest indexes about twice as fast; past the budget, runs spill to disk as before. Its
   ``add_document`` takes each text field's postings from analysis.py where it can.
+- Segments written by other processes (``unlocked_writer``, ``finish_segment``, ``add_segment``):
+  a helper process writes part of a batch as a segment of its own, unlocked, as Whoosh's
+  multi-process writer does with ``multisegment``; the writer holding the lock lists it in its
+  commit beside its own segment, so the helper's documents become visible in that same commit.
 - Patch 1, ``MappedBufferFile``: Whoosh maps each compound segment file, then wraps every
   part it opens in ``BufferFile``, whose ``BytesIO(buf)`` copies that part into private
   memory (about 730 MB per web worker at 100,000 determinations). Reading through the
@@ -233,15 +237,57 @@ def _add_document(self: SegmentWriter, **fields) -> None:
     self.docnum += 1
 
 
+def _commit(self: SegmentWriter, mergetype=None, optimize=None, merge=None) -> None:
+    """SegmentWriter.commit, listing the segments other processes wrote for this writer
+    (``add_segment``) before its own."""
+    self._check_state()
+    final = self._merge_segments(mergetype, optimize, merge) + self.written_elsewhere
+    if self._added:
+        final.append(self._finalize_segment())
+    else:
+        self._close_segment()
+    self._commit_toc(final)
+    self._finish()
+
+
 def fast_writer(writer: SegmentWriter, *, indexers: dict | None = None, budget: int = 2_500_000) -> SegmentWriter:
     """``writer`` with the grouped pool and the cached lengths, and its text fields indexed by
     ``indexers`` (field name -> text -> postings) where given (see the module's notes)."""
     writer.pool = GroupedPostingPool(writer._tempstorage, writer.newsegment, budget=budget)
     writer._flush_segment = types.MethodType(_flush_segment, writer)
+    writer.written_elsewhere = []
+    writer.commit = types.MethodType(_commit, writer)
     if indexers and not any(field.separate_spelling() or field.vector for _, field in writer.schema.items()):
         writer.indexers = indexers
         writer.add_document = types.MethodType(_add_document, writer)
     return writer
+
+
+def unlocked_writer(ix) -> SegmentWriter:
+    """A writer of one new segment of ``ix`` that takes no lock: for a helper process of the
+    writer that holds it, which commits the segment (``finish_segment``, ``add_segment``)."""
+    return SegmentWriter(ix, _lk=False, limitmb=256)
+
+
+def finish_segment(writer: SegmentWriter):
+    """Write out an unlocked writer's segment and return it (picklable), uncommitted: its files
+    become part of the index only when the locked writer lists it (``add_segment``); a commit
+    without it deletes them."""
+    if not writer._added:
+        writer._close_segment()
+        return None
+    return writer._finalize_segment()
+
+
+def cancel_segment(writer: SegmentWriter) -> None:
+    """Abandon an unlocked writer's segment: the next commit deletes the files it left."""
+    writer._close_segment()
+
+
+def add_segment(writer: SegmentWriter, segment) -> None:
+    """List ``segment`` (``finish_segment``'s, from another process) in ``writer``'s next commit."""
+    if segment is not None:
+        writer.written_elsewhere.append(segment)
 
 
 class _View:
