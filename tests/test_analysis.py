@@ -71,8 +71,9 @@ def _contents(path) -> dict:
             info = reader.term_info(fieldname, btext)
             matcher = reader.postings(fieldname, btext)
             postings = []
-            while matcher.is_active():
-                postings.append((matcher.id(), matcher.weight(), matcher.value()))
+            while matcher.is_active():  # with the block's bounds, which ranking skips blocks by
+                postings.append((matcher.id(), matcher.weight(), matcher.value(), matcher.block_max_weight(),
+                                 matcher.block_min_length(), matcher.block_max_length()))
                 matcher.next()
             terms[(fieldname, btext)] = (postings, info.weight(), info.doc_frequency(), info.min_length(),
                                          info.max_length(), info.max_weight())

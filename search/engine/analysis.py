@@ -60,10 +60,22 @@ def _grouped(terms: list[str], positions: list[int]) -> dict[str, list[int]]:
     return grouped
 
 
+# Most words occur once in a text: their encoded position, made once per position (the first
+# ONE_POSITION_CACHED positions: a few megabytes at most).
+_ONE_POSITION: dict[int, bytes] = {}
+ONE_POSITION_CACHED = 1 << 16
+
+
 def _positions(grouped: dict[str, list[int]], format: Positions) -> Iterator[Posting]:
-    boost = format.field_boost
+    boost, encode, once = format.field_boost, format.encode, _ONE_POSITION
     for term, where in grouped.items():
-        yield term.encode("utf-8"), len(where), float(len(where)) * boost, format.encode(where)
+        if len(where) == 1 and where[0] < ONE_POSITION_CACHED:
+            value = once.get(where[0])
+            if value is None:
+                value = once[where[0]] = encode(where)
+        else:
+            value = encode(where)
+        yield term.encode("utf-8"), len(where), float(len(where)) * boost, value
 
 
 def _frequencies(terms: list[str], format: Frequency) -> Iterator[Posting]:

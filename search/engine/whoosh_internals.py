@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import io
 import types
+from array import array
 from collections.abc import Iterator
 from operator import itemgetter
 
@@ -187,20 +188,65 @@ class _CachedLengths:
         self.count = count
         self.fields: dict[str, list[int]] = {}
 
-    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int:
+    def field(self, fieldname: str) -> list[int]:
+        """Each document's length in ``fieldname`` (as stored: one byte each), by document number."""
         lengths = self.fields.get(fieldname)
         if lengths is None:
             column = _perdoc_column(self.perdoc, f"_{fieldname}_len", self.count, "u1")
             lengths = self.fields[fieldname] = [] if column is None else [_LENGTH_OF_BYTE[b] for b in column.tolist()]
+        return lengths
+
+    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int:
+        lengths = self.field(fieldname)
         return lengths[docnum] if docnum < len(lengths) else default
 
 
+def _add_grouped(fieldwriter, schema, lengths: _CachedLengths | None, grouped: dict) -> None:
+    """FieldWriter.add_postings over a pool that never spilled, a block of postings at a time:
+    W3PostingsWriter.add_posting's bookkeeping (ids, weights, values, the block's shortest and
+    longest documents and greatest weight) done for a block in one go, not one call per posting."""
+    current = None
+    field_lengths: list[int] = []
+    for key in sorted(grouped):
+        fieldname, btext = key
+        if fieldname != current:
+            if current is not None:
+                fieldwriter.finish_field()
+            fieldwriter.start_field(fieldname, schema[fieldname])
+            current = fieldname
+            field_lengths = lengths.field(fieldname) if lengths else []
+        fieldwriter.start_term(btext)
+        block_writer = fieldwriter._postwriter
+        limit = block_writer._blocklimit
+        postings = sorted(grouped[key], key=_BY_DOCUMENT)
+        known = len(field_lengths)
+        for start in range(0, len(postings), limit):
+            if start:  # add_posting writes a full block when the next posting comes; finish_term the last
+                block_writer._write_block()
+            docnums, weights, values = zip(*postings[start:start + limit])
+            block_writer._ids = array("I", docnums)
+            block_writer._weights = array("f", weights)
+            block_writer._values = [value for value in values if value]
+            heaviest = max(weights)
+            block_writer._maxweight = max(0, heaviest)
+            present = [length for length in (field_lengths[d] if d < known else 0 for d in docnums) if length]
+            block_writer._minlength = min(present) if present else None
+            block_writer._maxlength = max(present) if present else 0
+        fieldwriter.finish_term()
+    if current is not None:
+        fieldwriter.finish_field()
+
+
 def _flush_segment(self: SegmentWriter) -> None:
-    """SegmentWriter._flush_segment, with the lengths read a field at a time."""
+    """SegmentWriter._flush_segment, with the lengths read a field at a time and, when the pool
+    holds every posting in memory and no spelling words (``_add_document``'s), a block at a time."""
     self.perdocwriter.close()
     perdoc = self.per_document_reader() if self.codec.length_stats else None
     lengths = _CachedLengths(perdoc, self.docnum) if perdoc else None
-    self.fieldwriter.add_postings(self.schema, lengths, self.pool.iter_postings())
+    if not self.pool.runs and hasattr(self, "indexers"):
+        _add_grouped(self.fieldwriter, self.schema, lengths, self.pool.grouped)
+    else:
+        self.fieldwriter.add_postings(self.schema, lengths, self.pool.iter_postings())
     self.fieldwriter.close()
     if perdoc:
         perdoc.close()
@@ -208,13 +254,16 @@ def _flush_segment(self: SegmentWriter) -> None:
 
 def _add_document(self: SegmentWriter, **fields) -> None:
     """SegmentWriter.add_document for schemas without spelling or vector fields, each field
-    indexed by ``self.indexers[name]`` where there is one (analysis.py), else by the field."""
+    indexed by ``self.indexers[name]`` where there is one (analysis.py), else by the field;
+    postings go straight into the grouped pool's lists."""
     self._check_state()
-    schema, perdoc, docnum, add_post = self.schema, self.perdocwriter, self.docnum, self.pool.add
+    schema, perdoc, docnum, pool = self.schema, self.perdocwriter, self.docnum, self.pool
+    grouped = pool.grouped
     docboost = self._doc_boost(fields)
     fieldnames = sorted(name for name in fields if not name.startswith("_"))
     self._check_fields(schema, fieldnames)
     perdoc.start_doc(docnum)
+    added = 0
     for fieldname in fieldnames:
         value = fields[fieldname]
         if value is None:
@@ -224,15 +273,24 @@ def _add_document(self: SegmentWriter, **fields) -> None:
         if field.indexed:
             boost = self._field_boost(fields, fieldname, docboost)
             index = self.indexers.get(fieldname) if isinstance(value, str) else None
+            scorable = field.scorable
             for tbytes, freq, weight, vbytes in (index or field.index)(value):
-                if field.scorable:
+                if scorable:
                     length += freq
-                add_post((fieldname, tbytes, docnum, weight * boost, vbytes))
+                postings = grouped.get((fieldname, tbytes))
+                if postings is None:
+                    postings = grouped[(fieldname, tbytes)] = []
+                    pool.fieldnames.add(fieldname)
+                postings.append((docnum, weight * boost, vbytes))
+                added += 1
         stored = fields.get(f"_stored_{fieldname}", value)
         perdoc.add_field(fieldname, field, stored if field.stored else None, length)
         if field.column_type and stored is not None:
             perdoc.add_column_value(fieldname, field.column_type, field.to_column_value(stored))
     perdoc.finish_doc()
+    pool.count += added
+    if pool.count >= pool.budget:  # checked per document: a document's postings stay in one run
+        pool._spill()
     self._added = True
     self.docnum += 1
 
