@@ -230,3 +230,21 @@ def test_a_batch_whose_helper_fails_is_not_indexed_at_all(data_dir, monkeypatch)
     indexing.index_pending()  # the next commit deletes them
     assert not leftovers()
     assert indexing.check_against_database().ok
+
+
+def test_a_batch_citing_more_than_a_thousand_sections_is_indexed(data_dir):
+    """SQLite refuses an OR of more than 1,000 terms: what Django asks for when a batch's cited
+    sections are prefetched on their own. At 300,000 determinations every batch cited more."""
+    from search.models import Citation, GuidelineSection
+
+    ingest_paths([SEEDS])
+    item = DisputedItem.objects.order_by("pk").first()
+    sections = GuidelineSection.objects.bulk_create(
+        GuidelineSection(key=f"odg-test-{n}", source="ODG", guideline="Test", name=f"Section {n}") for n in range(1100))
+    Citation.objects.bulk_create(Citation(item=item, section=section, position=n + 2)
+                                 for n, section in enumerate(sections))
+    Determination.objects.filter(pk=item.determination_id).update(indexed=False)
+    assert indexing.index_pending() == 1
+    assert indexing.check_against_database().ok
+    found = engine.search(SearchParams(filters={"section": ["odg-test-1099"]}))
+    assert [hit.key for hit in found.hits] == [f"{item.determination.slug}#{item.position}"]
