@@ -241,7 +241,8 @@ def test_a_batch_citing_more_than_a_thousand_sections_is_indexed(data_dir):
     item = DisputedItem.objects.order_by("pk").first()
     sections = GuidelineSection.objects.bulk_create(
         GuidelineSection(key=f"odg-test-{n}", source="ODG", guideline="Test", name=f"Section {n}") for n in range(1100))
-    Citation.objects.bulk_create(Citation(item=item, section=section, position=n + 2)
+    after = item.citations.count()  # positions are the item's own order: no two alike
+    Citation.objects.bulk_create(Citation(item=item, section=section, position=after + n + 1)
                                  for n, section in enumerate(sections))
     Determination.objects.filter(pk=item.determination_id).update(indexed=False)
     assert indexing.index_pending() == 1
