@@ -82,18 +82,21 @@ class SegmentStore:
 
     def postings(self, reader, fieldname: str, btext: bytes) -> Postings:
         """(document numbers, weights) of a term over the whole index, from each segment's kept copy."""
-        docs, weights = [], []
-        for leaf, offset in internals.leaves(reader):
-            key = (internals.segment_id(leaf), fieldname, btext)
-            with self.lock:
-                found = self.terms.get(key)
+        leaves = internals.identified_leaves(reader)
+        keys = [(segment, fieldname, btext) for _, _, segment in leaves]
+        with self.lock:  # once for every segment
+            kept = [self.terms.get(key) for key in keys]
+            for key, found in zip(keys, kept):
                 if found is not None:
                     self.terms.move_to_end(key)
+        docs, weights = [], []
+        for (leaf, offset, _), key, found in zip(leaves, keys, kept):
             if found is None:
                 found = internals.leaf_postings(leaf, fieldname, btext)
                 self._keep(key, found)
-            docs.append(found[0] + offset)
-            weights.append(found[1])
+            if len(found[0]):
+                docs.append(found[0] + offset)
+                weights.append(found[1])
         if not docs:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
         return np.concatenate(docs), np.concatenate(weights)

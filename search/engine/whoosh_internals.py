@@ -49,6 +49,17 @@ def leaves(reader) -> list[tuple[object, int]]:
     return reader.leaf_readers() if hasattr(reader, "leaf_readers") else [(reader, 0)]
 
 
+def identified_leaves(reader) -> list[tuple[object, int, str | None]]:
+    """(segment reader, first document number, lasting segment id) of each segment, worked out
+    once per reader: a term's postings are looked up in every segment (150 at 300,000
+    determinations), and naming each segment again per term cost more than reading its postings."""
+    known = getattr(reader, "_identified_leaves", None)
+    if known is None:
+        known = [(leaf, offset, segment_id(leaf)) for leaf, offset in leaves(reader)]
+        reader._identified_leaves = known
+    return known
+
+
 def has_segment(leaf) -> bool:
     """False for an empty index's reader, which has no files behind it."""
     return hasattr(leaf, "_perdoc") and hasattr(leaf, "_terms")
