@@ -200,6 +200,54 @@ def test_after_a_new_segment_only_that_segment_is_read(tmp_path, monkeypatch):
     assert set(read) == {new_segment}  # the first segment's postings and facets were kept
 
 
+def _segmented_index(tmp_path, batches: list[list[str]]):
+    """A Whoosh index with one segment per batch of bodies, and a function adding one more."""
+    from whoosh import index as windex
+    from whoosh.fields import TEXT, Schema
+
+    ix = windex.create_in(str(tmp_path), Schema(body=TEXT))
+
+    def add(bodies: list[str]) -> None:
+        writer = ix.writer()
+        for body in bodies:
+            writer.add_document(body=body)
+        writer.commit(merge=False)
+
+    for bodies in batches:
+        add(bodies)
+    return ix, add
+
+
+def test_a_word_absent_from_every_segment_is_found_once_a_new_segment_holds_it(tmp_path):
+    from search.engine import segments
+
+    ix, add = _segmented_index(tmp_path, [["pain knee"], ["pain back"]])
+    store = segments.SegmentStore(term_budget=1 << 20)
+    first = ix.searcher().reader()
+    assert store.has_term(first, "body", b"pain") and not store.has_term(first, "body", b"vicodin")
+    add(["vicodin taken"])
+    second = ix.searcher().reader()
+    assert store.has_term(second, "body", b"vicodin")  # the absences kept for the old segments do not hide it
+    assert not store.has_term(first, "body", b"vicodin")  # the old version answers as it did
+    assert internals.reader_contains(second, "body", b"vicodin") and not internals.reader_contains(second, "body", b"aspirin")
+
+
+def test_whole_index_postings_are_kept_within_a_quarter_of_the_budget_and_read_like_each_segments(tmp_path):
+    from search.engine import segments
+
+    words = [f"word{n}" for n in range(40)]
+    ix, _ = _segmented_index(tmp_path, [[" ".join(words[n:]) for n in range(40)] for _ in range(3)])
+    store = segments.SegmentStore(term_budget=4 * 2_000)
+    reader = ix.searcher().reader()
+    for word in words:
+        docs, weights = store.postings(reader, "body", word.encode())
+        expected = [offset + doc for leaf, offset in internals.leaves(reader)
+                    for doc in internals.leaf_postings(leaf, "body", word.encode())[0].tolist()]
+        assert docs.tolist() == expected and len(weights) == len(docs)
+    merged = reader._merged_postings
+    assert 0 < merged.bytes <= 2_000 and len(merged.terms) < len(words)
+
+
 @pytest.mark.parametrize("facet", ["drug", "category"])
 def test_similar_items_are_whooshs_more_like_this_one_per_determination(corpus, facet):
     from search.models import DisputedItem

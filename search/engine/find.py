@@ -32,9 +32,7 @@ def parse(q: str, ctx: Context, scope: str = DEFAULT_SCOPE) -> wq.Query:
     """The user's query, with fielded facet terms matched against this index's facet values and
     every wildcard as the words it stands for here, within the query's budget (expand.py)."""
     by_field = {facet_field(name): values for name, values in ctx.version.values.items()}
-    reader = ctx.reader
-    query = parse_query(q, query_fields(scope), lambda field: by_field.get(field, ()),
-                        lambda field, text: (field, text.encode("utf-8")) in reader)
+    query = parse_query(q, query_fields(scope), lambda field: by_field.get(field, ()), ctx.has_term)
     return expanded(query, Expander(ctx.words))
 
 

@@ -17,6 +17,7 @@ from whoosh import query as wq
 from whoosh.query import spans
 
 from . import analysis, config
+from . import whoosh_internals as internals
 from .query import ExactWord
 from .results import Hit
 from .schema import MARKED_FIELDS, SCHEMA, SENTENCE_FIELDS
@@ -41,7 +42,7 @@ def query_terms(query: wq.Query | None, reader) -> dict[str, set[str]]:
             if fieldname not in SCHEMA:
                 continue
             btext = text if isinstance(text, bytes) else SCHEMA[fieldname].to_bytes(text)
-            if (fieldname, btext) in reader:  # a sentence field's words are its text field's
+            if internals.reader_contains(reader, fieldname, btext):  # a sentence field's words are its text field's
                 terms.setdefault(_TEXT_OF.get(fieldname, fieldname), set()).add(btext.decode("utf-8"))
     return terms
 

@@ -137,6 +137,9 @@ class Context:
         btext = text if isinstance(text, bytes) else SCHEMA[fieldname].to_bytes(text)
         return self.store.postings(self.reader, fieldname, btext)
 
+    def has_term(self, fieldname: str, text: str) -> bool:
+        return self.store.has_term(self.reader, fieldname, text.encode("utf-8"))
+
     def words(self, fieldname: str) -> list[Words]:
         """Each segment's words of ``fieldname``, sorted, for expanding wildcards (expand.py)."""
         return [self.store.words_of(leaf, fieldname, Words.of) for leaf, _ in internals.leaves(self.reader)]

@@ -30,6 +30,10 @@ class Segment:
 COLUMNS = {"decision_date": (">i4", 0), "added": (">i8", 0), "starts": ("u1", 1)}
 
 Postings = tuple[np.ndarray, np.ndarray]  # (document numbers, weights)
+NO_POSTINGS: Postings = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
+# What a kept term costs beside its arrays (key, tuple, array headers), so that kept absences,
+# which have no bytes of their own, still count against the budget.
+KEPT_TERM_BYTES = 400
 
 
 def _read_segment(leaf, facet_fields: list[str]) -> Segment:
@@ -81,7 +85,26 @@ class SegmentStore:
         return made
 
     def postings(self, reader, fieldname: str, btext: bytes) -> Postings:
-        """(document numbers, weights) of a term over the whole index, from each segment's kept copy."""
+        """(document numbers, weights) of a term over the whole index, from each segment's kept
+        copy, and kept whole for the reader's life: a query reads each term once to match and
+        again to score, and a drug's names come back in every query for it."""
+        merged = self._merged(reader)
+        if (found := merged.get((fieldname, btext))) is not None:
+            return found
+        found = self._gather(reader, fieldname, btext)
+        merged.put((fieldname, btext), found)
+        return found
+
+    def _merged(self, reader) -> _MergedPostings:
+        merged = getattr(reader, "_merged_postings", None)
+        if merged is None:
+            with self.lock:
+                merged = getattr(reader, "_merged_postings", None)
+                if merged is None:
+                    merged = reader._merged_postings = _MergedPostings(self.term_budget // 4)
+        return merged
+
+    def _gather(self, reader, fieldname: str, btext: bytes) -> Postings:
         leaves = internals.identified_leaves(reader)
         keys = [(segment, fieldname, btext) for _, _, segment in leaves]
         with self.lock:  # once for every segment
@@ -101,6 +124,29 @@ class SegmentStore:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
         return np.concatenate(docs), np.concatenate(weights)
 
+    def has_term(self, reader, fieldname: str, btext: bytes) -> bool:
+        """Whether any segment holds the term. A drug's other names are looked up in every text
+        field and most are absent: each absence found in a segment is kept as empty postings, so
+        the next query asking (in this searcher version or a later one) does not look again."""
+        known = internals.reader_memo(reader, "contains")  # as reader_contains() keeps it
+        if (answer := known.get((fieldname, btext))) is None:
+            answer = known[fieldname, btext] = self._has_term(reader, fieldname, btext)
+        return answer
+
+    def _has_term(self, reader, fieldname: str, btext: bytes) -> bool:
+        leaves = internals.identified_leaves(reader)
+        keys = [(segment, fieldname, btext) for _, _, segment in leaves]
+        with self.lock:
+            kept = [self.terms.get(key) for key in keys]
+        for (leaf, _, _), key, found in zip(leaves, keys, kept):
+            if found is None:
+                if internals.has_segment(leaf) and (fieldname, btext) in leaf:
+                    return True
+                self._keep(key, NO_POSTINGS)
+            elif len(found[0]):
+                return True
+        return False
+
     def _keep(self, key: tuple, found: Postings) -> None:
         if key[0] is None:
             return
@@ -108,10 +154,9 @@ class SegmentStore:
             if key in self.terms:
                 return
             self.terms[key] = found
-            self.term_bytes += found[0].nbytes + found[1].nbytes
+            self.term_bytes += _kept_bytes(found)
             while self.term_bytes > self.term_budget and len(self.terms) > 1:
-                docs, weights = self.terms.popitem(last=False)[1]
-                self.term_bytes -= docs.nbytes + weights.nbytes
+                self.term_bytes -= _kept_bytes(self.terms.popitem(last=False)[1])
 
     def keep_only(self, live_ids: set[str]) -> None:
         """Forget segments that merges or a reindex have replaced."""
@@ -121,5 +166,37 @@ class SegmentStore:
             for key in [key for key in self.words if key[0] not in live_ids]:
                 del self.words[key]
             for key in [key for key in self.terms if key[0] not in live_ids]:
-                docs, weights = self.terms.pop(key)
-                self.term_bytes -= docs.nbytes + weights.nbytes
+                self.term_bytes -= _kept_bytes(self.terms.pop(key))
+
+
+def _kept_bytes(postings: Postings) -> int:
+    return postings[0].nbytes + postings[1].nbytes + KEPT_TERM_BYTES
+
+
+class _MergedPostings:
+    """One reader's whole-index postings of recent terms, within a byte budget (oldest out)."""
+
+    def __init__(self, budget: int):
+        self.lock = threading.Lock()
+        self.terms: OrderedDict[tuple, Postings] = OrderedDict()
+        self.bytes = 0
+        self.budget = budget
+
+    def get(self, key: tuple) -> Postings | None:
+        with self.lock:
+            found = self.terms.get(key)
+            if found is not None:
+                self.terms.move_to_end(key)
+            return found
+
+    def put(self, key: tuple, found: Postings) -> None:
+        size = _kept_bytes(found)
+        if size > self.budget:
+            return
+        with self.lock:
+            if key in self.terms:
+                return
+            self.terms[key] = found
+            self.bytes += size
+            while self.bytes > self.budget:
+                self.bytes -= _kept_bytes(self.terms.popitem(last=False)[1])

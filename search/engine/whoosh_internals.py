@@ -60,6 +60,29 @@ def identified_leaves(reader) -> list[tuple[object, int, str | None]]:
     return known
 
 
+READER_MEMO_ENTRIES = 65_536
+
+
+def reader_memo(reader, name: str) -> dict:
+    """A dict that lives as long as the reader (one searcher version, whose segments do not
+    change), for answers that depend only on them; emptied when it passes READER_MEMO_ENTRIES."""
+    memos = getattr(reader, "_memos", None)
+    if memos is None:
+        memos = reader._memos = {}
+    memo = memos.setdefault(name, {})
+    if len(memo) > READER_MEMO_ENTRIES:
+        memo.clear()
+    return memo
+
+
+def reader_contains(reader, fieldname: str, btext: bytes) -> bool:
+    """``(fieldname, btext) in reader``, asked once per reader: Whoosh asks every segment in turn."""
+    known = reader_memo(reader, "contains")
+    if (present := known.get((fieldname, btext))) is None:
+        present = known[fieldname, btext] = (fieldname, btext) in reader
+    return present
+
+
 def has_segment(leaf) -> bool:
     """False for an empty index's reader, which has no files behind it."""
     return hasattr(leaf, "_perdoc") and hasattr(leaf, "_terms")
