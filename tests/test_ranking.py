@@ -51,6 +51,18 @@ def test_field_lengths_and_date_columns_equal_whooshs(corpus):
                                "request:norco OR request:tramadol", "rationale:opioid -request:norco",
                                "rationale:urin* rationale:drug"])
 def test_scores_equal_whooshs_bm25f(corpus, q):
+    _assert_scores_are_whooshs(q)
+
+
+def test_scores_kept_by_one_searcher_version_are_not_the_next_ones(data_dir):
+    """A term's scores are kept per version: after an ingest its frequency and the lengths differ."""
+    ingest_paths([SEEDS])
+    _assert_scores_are_whooshs("rationale:pain")
+    ingest_paths([DWC])
+    _assert_scores_are_whooshs("rationale:pain")
+
+
+def _assert_scores_are_whooshs(q: str) -> None:
     result = engine.search(SearchParams(q=q, per_page=50))
     whoosh_searcher = searcher()
     query = find.parse(q, engine_searcher.current())

@@ -23,7 +23,6 @@ from . import analysis, config, deadline
 from .expand import Expanded
 from .query import ExactWord, contains_run
 from .schema import GUIDELINE_FIELD, PAIR_FIELDS, SCHEMA, SHARED_FIELDS
-from .scoring import bm25, idf
 from .searcher import Context, Version
 
 CHUNK = 1024  # documents a long step handles between looks at the time budget
@@ -48,15 +47,12 @@ def add_term_scores(ctx: Context, fieldname: str, texts: Iterable, scores: np.nd
     for number, text in enumerate(texts):
         if number % 32 == 31:
             deadline.check()
-        docs, weights = ctx.postings(fieldname, text)
-        if not len(docs):
-            continue
         if weights_only or fieldname not in version.lengths:  # unscorable (facet keywords): the weight
+            docs, weights = ctx.postings(fieldname, text)
             found[docs] += boost * weights  # a term lists each document once
             continue
-        term_idf = idf(version.live_count, int(np.count_nonzero(version.live[docs])))
-        found[docs] += boost * bm25(weights, version.lengths[fieldname][docs], term_idf,
-                                    version.average_length[fieldname])
+        docs, term_scores = ctx.term_scores(fieldname, text)
+        found[docs] += boost * term_scores
     if found is not scores:
         scores += found[version.carrier]
 

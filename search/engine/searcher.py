@@ -22,7 +22,8 @@ from .folder import live_index
 from .published import load, pair_keys, pending
 from .results import IndexedItem, IndexMissing
 from .schema import FACETS, PAIR_FIELDS, SCHEMA, SHARED_FIELDS, facet_field
-from .segments import COLUMNS, Postings, SegmentStore
+from .scoring import bm25, idf
+from .segments import COLUMNS, KeptPostings, Postings, SegmentStore
 
 # Postings kept from earlier queries (12 bytes a document: a common word over 100,000
 # determinations is ~3 MB), least recently used dropped first.
@@ -59,6 +60,8 @@ class Version:
     tallies: dict[str, np.ndarray] = field(default_factory=dict)
     # Results of this searcher version: dropped with it when the index changes.
     results: OrderedDict = field(default_factory=OrderedDict)
+    # Recent terms' (documents, BM25F scores): a term's score in a document depends only on the version.
+    scores: KeptPostings = field(default_factory=lambda: KeptPostings(TERM_CACHE_BYTES // 4))
 
     @property
     def live_count(self) -> int:
@@ -136,6 +139,18 @@ class Context:
         """(document numbers, weights) of a term, each segment's share read once and kept."""
         btext = text if isinstance(text, bytes) else SCHEMA[fieldname].to_bytes(text)
         return self.store.postings(self.reader, fieldname, btext)
+
+    def term_scores(self, fieldname: str, text) -> Postings:
+        """(document numbers, BM25F score) of a term in a scorable field, worked out once per version."""
+        btext = text if isinstance(text, bytes) else SCHEMA[fieldname].to_bytes(text)
+        version = self.version
+        if (kept := version.scores.get((fieldname, btext))) is not None:
+            return kept
+        docs, weights = self.postings(fieldname, btext)
+        term_idf = idf(version.live_count, int(np.count_nonzero(version.live[docs])))
+        scored = docs, bm25(weights, version.lengths[fieldname][docs], term_idf, version.average_length[fieldname])
+        version.scores.put((fieldname, btext), scored)
+        return scored
 
     def has_term(self, fieldname: str, text: str) -> bool:
         return self.store.has_term(self.reader, fieldname, text.encode("utf-8"))

@@ -95,13 +95,13 @@ class SegmentStore:
         merged.put((fieldname, btext), found)
         return found
 
-    def _merged(self, reader) -> _MergedPostings:
+    def _merged(self, reader) -> KeptPostings:
         merged = getattr(reader, "_merged_postings", None)
         if merged is None:
             with self.lock:
                 merged = getattr(reader, "_merged_postings", None)
                 if merged is None:
-                    merged = reader._merged_postings = _MergedPostings(self.term_budget // 4)
+                    merged = reader._merged_postings = KeptPostings(self.term_budget // 4)
         return merged
 
     def _gather(self, reader, fieldname: str, btext: bytes) -> Postings:
@@ -173,8 +173,9 @@ def _kept_bytes(postings: Postings) -> int:
     return postings[0].nbytes + postings[1].nbytes + KEPT_TERM_BYTES
 
 
-class _MergedPostings:
-    """One reader's whole-index postings of recent terms, within a byte budget (oldest out)."""
+class KeptPostings:
+    """Arrays per term over the whole index (one reader's postings, one version's scores),
+    within a byte budget, the least recently used dropped first."""
 
     def __init__(self, budget: int):
         self.lock = threading.Lock()
