@@ -73,7 +73,7 @@ def _figures(value: FacetValue, named: dict[str, sections.SectionName]) -> Secti
 def overview(sort: str = "items") -> list[SectionFigures]:
     """Every section cited by an indexed item, with its figures, in ``sort`` order."""
     values = engine.search(SearchParams(per_page=1)).facets.get("section", [])
-    named = sections.names(v.value for v in values)
+    named = _section_names([v.value for v in values])
     rows = [_figures(value, named) for value in values]
     if sort == "rate":
         rows.sort(key=lambda row: (-row.overturn_rate, -row.items, row.title.casefold()))
@@ -102,12 +102,24 @@ def section_page(key: str) -> SectionPage | None:
 
 def name_facet(values: list[FacetValue]) -> None:
     """The section facet's values named from the database, grouped by source (MTUS, ODG, ACOEM, ...)."""
-    named = sections.names(v.value for v in values)
+    named = _section_names([v.value for v in values])
     for value in values:
         if (found := named.get(value.value)) is not None:
             value.label = " · ".join(part for part in (found.guideline, found.name) if part) or found.source
             value.group = found.source
     values.sort(key=lambda v: (source_rank(v.group), -v.count, v.shown.casefold()))
+
+
+def _section_names(keys: list[str]) -> dict[str, sections.SectionName]:
+    """Names of sections in the index, each read from the database once per searcher version: a
+    common word's search cites 5,000 sections, and naming them took most of its page's time."""
+    try:
+        known = engine.version_memo("section_names")
+    except engine.IndexMissing:
+        return sections.names(keys)
+    if missing := [key for key in keys if key not in known]:
+        known.update(sections.names(missing))
+    return {key: known[key] for key in keys if key in known}
 
 
 def shown_values(name: str, values: list[str]) -> list[str]:

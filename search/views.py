@@ -14,6 +14,7 @@ from django.utils.http import content_disposition_header
 from . import casepage, citator, engine, export
 from .charts import year_chart, year_points
 from .engine import FACETS, IndexMissing, PageOutOfRange, QueryError, SearchResult
+from .facet_lists import chosen_values, shown_facets
 from .forms import SearchForm, error_text
 from .models import Determination, EarlierVersion
 
@@ -48,9 +49,11 @@ def search_page(request: HttpRequest) -> HttpResponse:
         return redirect(record)  # a pasted case number opens its determination
     outcome = _run_search(request)  # no parameters at all: everything, newest first
     years = year_points(outcome.result.facets.get("year", [])) if outcome.result else []
+    facets = outcome.result.facets if outcome.result else {}
     context = {"form": outcome.form, "result": outcome.result, "error": outcome.error, "facet_labels": FACETS,
                "query": request.GET, "export_max": settings.IMR_EXPORT_MAX_ROWS, "years": years,
-               "facet_shown": FACET_SHOWN,
+               "facet_shown": FACET_SHOWN, "facets": shown_facets(facets, FACET_SHOWN),
+               "chosen_values": chosen_values(facets),
                "year_chart": year_chart(years, title="Items and the share overturned, by decision year")}
     return render(request, "search/results.html", context, status=outcome.status)
 

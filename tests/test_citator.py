@@ -173,3 +173,26 @@ def test_a_missing_index_gives_the_citator_503_naming_reindex(corpus, client, se
         response = client.get(url)
         body = response.content.decode()
         assert response.status_code == 503 and "manage.py reindex" in body and str(settings.DATA_DIR) not in body
+
+
+def test_the_search_page_reads_sections_names_once_per_index_version(data_dir, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from search.ingest import ingest_paths
+
+    def section_queries(query: dict) -> tuple[list[str], dict]:
+        with CaptureQueriesContext(connection) as queries:
+            facets = client.get(reverse("api_search"), query).json()["facets"]["section"]
+            client.get(reverse("search"), query)
+        return [q["sql"] for q in queries.captured_queries if "guidelinesection" in q["sql"].lower()], facets
+
+    ingest_paths([SEEDS])
+    first, before = section_queries({})
+    again, _ = section_queries({"q": "pain"})
+    assert first and not again  # the first page named them; the next pages of this index did not ask
+    ingest_paths([DWC])
+    after, facets = section_queries({})
+    sources = {s.key: s.source for s in GuidelineSection.objects.all()}
+    assert after and {row["value"] for row in facets} > {row["value"] for row in before}
+    assert all(row["group"] == sources[row["value"]] for row in facets)  # the new sections named too

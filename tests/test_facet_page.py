@@ -54,3 +54,27 @@ def test_the_facet_page_lists_every_value_with_the_searchs_counts_and_narrowing_
 
 def test_an_unknown_facet_is_not_found(corpus, client):
     assert client.get(reverse("facet_values", args=["nonsense"])).status_code == 404
+
+
+def by_source(values: list[dict]) -> dict[str, list[str]]:
+    """The API's section values (every one, sources in the page's order), per source."""
+    grouped: dict[str, list[str]] = {}
+    for value in values:
+        grouped.setdefault(value.get("group", ""), []).append(value["value"])
+    return grouped
+
+
+def test_the_page_lists_each_sources_largest_sections_and_a_chosen_one_beyond_them(corpus, client, monkeypatch):
+    monkeypatch.setattr("search.views.FACET_SHOWN", 3)
+    unfiltered = by_source(client.get(reverse("api_search")).json()["facets"]["section"])
+    beyond = next(values[-1] for values in unfiltered.values() if len(values) > 3)
+    api = client.get(reverse("api_search"), {"section": beyond}).json()["facets"]["section"]
+    html = client.get(reverse("search"), {"section": beyond}).content.decode()
+    # Each link toggles its value: the chosen one's link removes it, the others' add theirs to it.
+    listed = [({beyond} ^ set(parse_qs(urlsplit(link.replace("&amp;", "&")).query).get("section", []))).pop()
+              for link in shown_values(html, "section")]
+    expected = [key for values in by_source(api).values()
+                for key in values[:3] + ([beyond] if beyond in values[3:] else [])]
+    assert beyond in listed and sorted(listed) == sorted(expected)
+    assert len(api) > 3 * len(by_source(api)) and f"All {len(api)} cited sections</a>" in html
+    assert html.count('class="chip ') == 1  # the chosen section, wherever it ranks

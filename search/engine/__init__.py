@@ -6,7 +6,8 @@ highlighted page), ``count``, ``iter_matches`` (every match, for export and aler
 words in a text). Writing, by the one writer (ingest, reindex and the background indexer,
 under the data folder's writer lock): ``add``, ``replace``, ``remove`` and ``rebuild``, all
 taking plain ``ItemDocument`` values. ``indexed_items`` lists what the index holds, for a
-check against the database. The engine imports no Django: ``configure`` hands it the index
+check against the database; ``version_memo`` keeps what the site derives from one version's
+values (its sections' names) until the index changes. The engine imports no Django: ``configure`` hands it the index
 folder and a way to read case summaries.
 
 Inside, one module per concern:
@@ -49,7 +50,7 @@ from .results import (
     SearchResult,
 )
 from .schema import FACETS
-from .searcher import indexed_items, reset
+from .searcher import indexed_items, reset, version_memo
 from .similar import similar
 
 __all__ = [
@@ -85,6 +86,7 @@ __all__ = [
     "reset",
     "search",
     "similar",
+    "version_memo",
 ]
 
 whoosh_internals.install_patches()

@@ -60,6 +60,8 @@ class Version:
     tallies: dict[str, np.ndarray] = field(default_factory=dict)
     # Results of this searcher version: dropped with it when the index changes.
     results: OrderedDict = field(default_factory=OrderedDict)
+    # What callers derive from this version's values (version_memo), dropped with it too.
+    memos: dict[str, dict] = field(default_factory=dict)
     # Recent terms' (documents, BM25F scores): a term's score in a document depends only on the version.
     scores: KeptPostings = field(default_factory=lambda: KeptPostings(TERM_CACHE_BYTES // 4))
 
@@ -209,6 +211,12 @@ _reader = _Reader()
 def current() -> Context:
     """This process's searcher on the live index, refreshed if the index changed since."""
     return _reader.get()
+
+
+def version_memo(name: str) -> dict:
+    """A dict kept with the current searcher version and dropped with it when the index changes,
+    for what the site derives from the values it holds (the names of its cited sections)."""
+    return current().version.memos.setdefault(name, {})
 
 
 def opened() -> Context | None:
