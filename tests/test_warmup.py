@@ -2,6 +2,7 @@
 the commonest words read, under gunicorn's own hook."""
 from __future__ import annotations
 
+import gc
 import os
 import socket
 import subprocess
@@ -28,6 +29,8 @@ def test_warming_opens_the_index_and_reads_the_common_words_postings(ingested):
     context = searcher.opened()
     assert context is not None
     assert any(b"pain" in key for key in context.store.terms)  # the common word's postings are kept
+    assert gc.get_freeze_count() > 0  # and what warming made is out of the collector's full passes
+    gc.unfreeze()
 
 
 def test_a_worker_with_no_index_starts_unwarmed_and_says_why(settings, tmp_path, caplog):
