@@ -78,3 +78,16 @@ def test_the_page_lists_each_sources_largest_sections_and_a_chosen_one_beyond_th
     assert beyond in listed and sorted(listed) == sorted(expected)
     assert len(api) > 3 * len(by_source(api)) and f"All {len(api)} cited sections</a>" in html
     assert html.count('class="chip ') == 1  # the chosen section, wherever it ranks
+
+
+def test_a_facet_value_is_escaped_may_wrap_after_its_slash_and_toggles_itself(rf):
+    from django.template import Context, Template
+
+    from search.engine import FacetValue
+
+    value = FacetValue('<b>"x"</b>/acetaminophen', 1234, 617, True, 1234, 617)
+    html = Template("{% load search_tags %}{% facet_value v 'drug' %}").render(
+        Context({"v": value, "query": rf.get("/search/", {"q": "pain", "drug": value.value}).GET, "facet_base": "/search/"}))
+    assert "&lt;b&gt;&quot;x&quot;&lt;/<wbr>b&gt;/<wbr>acetaminophen" in html and "<b>" not in html
+    assert 'href="/search/?q=pain"' in html and 'aria-current="true"' in html  # chosen: its link removes it
+    assert "1,234<" in html and "617 of 1234 overturned" in html and ">50%<" in html
