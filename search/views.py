@@ -48,8 +48,8 @@ def search_page(request: HttpRequest) -> HttpResponse:
             record := Determination.objects.filter(case_number=number).first()):
         return redirect(record)  # a pasted case number opens its determination
     outcome = _run_search(request)  # no parameters at all: everything, newest first
-    years = year_points(outcome.result.facets.get("year", [])) if outcome.result else []
     facets = outcome.result.facets if outcome.result else {}
+    years = year_points(facets.get("year", []))
     context = {"form": outcome.form, "result": outcome.result, "error": outcome.error, "facet_labels": FACETS,
                "query": request.GET, "export_max": settings.IMR_EXPORT_MAX_ROWS, "years": years,
                "facet_shown": FACET_SHOWN, "facets": shown_facets(facets, FACET_SHOWN),

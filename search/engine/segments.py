@@ -56,8 +56,7 @@ class SegmentStore:
     def __init__(self, term_budget: int):
         self.lock = threading.Lock()
         self.segments: dict[str, Segment] = {}
-        self.terms: OrderedDict[tuple, Postings] = OrderedDict()
-        self.term_bytes = 0
+        self.terms = KeptPostings(term_budget)  # (segment, field, term) -> that segment's postings
         self.term_budget = term_budget
         self.words: dict[tuple[str, str], object] = {}  # (segment, field) -> expand.Words
 
@@ -107,11 +106,7 @@ class SegmentStore:
     def _gather(self, reader, fieldname: str, btext: bytes) -> Postings:
         leaves = internals.identified_leaves(reader)
         keys = [(segment, fieldname, btext) for _, _, segment in leaves]
-        with self.lock:  # once for every segment
-            kept = [self.terms.get(key) for key in keys]
-            for key, found in zip(keys, kept):
-                if found is not None:
-                    self.terms.move_to_end(key)
+        kept = self.terms.get_many(keys)
         docs, weights = [], []
         for (leaf, offset, _), key, found in zip(leaves, keys, kept):
             if found is None:
@@ -136,8 +131,7 @@ class SegmentStore:
     def _has_term(self, reader, fieldname: str, btext: bytes) -> bool:
         leaves = internals.identified_leaves(reader)
         keys = [(segment, fieldname, btext) for _, _, segment in leaves]
-        with self.lock:
-            kept = [self.terms.get(key) for key in keys]
+        kept = self.terms.get_many(keys)
         for (leaf, _, _), key, found in zip(leaves, keys, kept):
             if found is None:
                 if internals.has_segment(leaf) and (fieldname, btext) in leaf:
@@ -148,15 +142,8 @@ class SegmentStore:
         return False
 
     def _keep(self, key: tuple, found: Postings) -> None:
-        if key[0] is None:
-            return
-        with self.lock:
-            if key in self.terms:
-                return
-            self.terms[key] = found
-            self.term_bytes += _kept_bytes(found)
-            while self.term_bytes > self.term_budget and len(self.terms) > 1:
-                self.term_bytes -= _kept_bytes(self.terms.popitem(last=False)[1])
+        if key[0] is not None:  # a segment with no lasting id (an empty index's) is not kept
+            self.terms.put(key, found)
 
     def keep_only(self, live_ids: set[str]) -> None:
         """Forget segments that merges or a reindex have replaced."""
@@ -165,8 +152,7 @@ class SegmentStore:
                 del self.segments[key]
             for key in [key for key in self.words if key[0] not in live_ids]:
                 del self.words[key]
-            for key in [key for key in self.terms if key[0] not in live_ids]:
-                self.term_bytes -= _kept_bytes(self.terms.pop(key))
+        self.terms.drop(lambda key: key[0] not in live_ids)
 
 
 def _kept_bytes(postings: Postings) -> int:
@@ -174,8 +160,9 @@ def _kept_bytes(postings: Postings) -> int:
 
 
 class KeptPostings:
-    """Arrays per term over the whole index (one reader's postings, one version's scores),
-    within a byte budget, the least recently used dropped first."""
+    """Arrays per term (a segment's postings, one reader's whole-index postings, one version's
+    scores) within a byte budget, the least recently used dropped first; an entry larger than
+    the whole budget is not kept."""
 
     def __init__(self, budget: int):
         self.lock = threading.Lock()
@@ -184,11 +171,16 @@ class KeptPostings:
         self.budget = budget
 
     def get(self, key: tuple) -> Postings | None:
+        return self.get_many([key])[0]
+
+    def get_many(self, keys: list[tuple]) -> list[Postings | None]:
+        """Each key's arrays (None where not kept), under one lock: a term is looked up in every segment."""
         with self.lock:
-            found = self.terms.get(key)
-            if found is not None:
-                self.terms.move_to_end(key)
-            return found
+            found = [self.terms.get(key) for key in keys]
+            for key, arrays in zip(keys, found):
+                if arrays is not None:
+                    self.terms.move_to_end(key)
+        return found
 
     def put(self, key: tuple, found: Postings) -> None:
         size = _kept_bytes(found)
@@ -201,3 +193,13 @@ class KeptPostings:
             self.bytes += size
             while self.bytes > self.budget:
                 self.bytes -= _kept_bytes(self.terms.popitem(last=False)[1])
+
+    def drop(self, unwanted) -> None:
+        """Forget every key ``unwanted(key)`` is true of."""
+        with self.lock:
+            for key in [key for key in self.terms if unwanted(key)]:
+                self.bytes -= _kept_bytes(self.terms.pop(key))
+
+    def __iter__(self):
+        with self.lock:
+            return iter(list(self.terms))
