@@ -11,7 +11,9 @@ matches counted, facet counts over all of them, the top 20 ranked, 20 snippets).
 
 Generated documents and the ingested data folder are kept under
 ``<workdir>/<N>-<seed>/`` and reused by the next run with the same N and seed;
-``--fresh`` ingests again. Nothing here is a test: timings are reported, never asserted.
+``--fresh`` ingests again. An ingest cut off (a session's end, a killed run) is resumed by the
+next run, as the site's own ingest resumes: its seconds so far are kept in ``ingest-parts.json``
+and the rate is over all parts. Nothing here is a test: timings are reported, never asserted.
 """
 from __future__ import annotations
 
@@ -141,8 +143,9 @@ def manage_env(data: Path) -> dict[str, str]:
     return env
 
 
-def run_manage(data: Path, *args: str) -> Ran:
-    """Run ``manage.py args`` on the scratch data folder; its wall time and peak memory."""
+def run_manage(data: Path, *args: str, every: Callable[[float, float], None] | None = None) -> Ran:
+    """Run ``manage.py args`` on the scratch data folder; its wall time and peak memory.
+    ``every(seconds, peak_rss_mb)`` is told how far it has come every TICK_SECONDS while it runs."""
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         started = time.perf_counter()
         process = subprocess.Popen([sys.executable, str(ROOT / "manage.py"), *args], cwd=ROOT,
@@ -151,8 +154,12 @@ def run_manage(data: Path, *args: str) -> Ran:
         done = threading.Event()
 
         def sample() -> None:  # a parallel ingest's workers count together
+            told = started
             while not done.wait(0.25):
                 tree_peak[0] = max(tree_peak[0], sum(_rss_kb(pid) for pid in _descendants(process.pid)))
+                if every is not None and time.perf_counter() - told >= TICK_SECONDS:
+                    told = time.perf_counter()
+                    every(told - started, round(tree_peak[0] / 1024, 1))
 
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
@@ -201,11 +208,17 @@ class Scratch:
     def ingest_done(self) -> Path:
         return self.root / "ingest.json"
 
+    @property
+    def ingest_parts(self) -> Path:
+        """The ingest's runs so far (seconds, peak memory): one part unless it was cut off and resumed."""
+        return self.root / "ingest-parts.json"
+
 
 def scratch_for(workdir: Path, *, docs: int, seed: int) -> Scratch:
     return Scratch(workdir.resolve() / f"{docs}-{seed}")
 
 
+TICK_SECONDS = 10.0  # how often a running ingest's seconds so far are written down
 REFRESH_DOCS = 2000  # the ingest a web worker's refresh is timed after (fewer when N is small: a tenth of N)
 
 
@@ -238,26 +251,50 @@ def ensure_documents(scratch: Scratch, *, docs: int, seed: int) -> dict[str, Any
 
 
 def ensure_ingested(scratch: Scratch, *, docs: int, fresh: bool) -> dict[str, Any]:
-    """Migrate and ingest the documents into the scratch data folder, timed; reused unless ``fresh``."""
+    """Migrate and ingest the documents into the scratch data folder, timed; reused unless ``fresh``.
+
+    An ingest cut off before it finished (its parts file written, its result not) is resumed, not
+    started again: the ingest skips what is stored and indexes what is not yet, and its time is
+    the sum of its parts (each part's seconds are written every TICK_SECONDS while it runs).
+    """
     if (scratch.ingest_done.exists() and scratch.data.exists() and not fresh
             and "refresh_ms" in (done := json.loads(scratch.ingest_done.read_text()))):
         return {**done, "ingest_reused": True}
-    for path in (scratch.ingest_done, scratch.fts):
-        path.unlink(missing_ok=True)
-    if scratch.data.exists():
-        shutil.rmtree(scratch.data)
+    parts = _earlier_parts(scratch) if not fresh and scratch.data.exists() else []
+    if not parts:
+        for path in (scratch.ingest_done, scratch.fts, scratch.ingest_parts):
+            path.unlink(missing_ok=True)
+        if scratch.data.exists():
+            shutil.rmtree(scratch.data)
+    scratch.ingest_done.unlink(missing_ok=True)
     run_manage(scratch.data, "migrate", "--noinput")
-    ran = run_manage(scratch.data, "ingest", str(scratch.docs))
+
+    def record(seconds: float, peak_rss_mb: float) -> None:
+        scratch.ingest_parts.write_text(json.dumps(
+            {"parts": [*parts, {"seconds": round(seconds, 1), "peak_rss_mb": peak_rss_mb}]}))
+
+    record(0.0, 0.0)
+    ran = run_manage(scratch.data, "ingest", str(scratch.docs), every=record)
+    record(ran.seconds, ran.peak_rss_mb)
+    seconds = sum(part["seconds"] for part in parts) + ran.seconds
     head = docs - tail_size(docs)
     refresh = json.loads(run_manage(scratch.data, "bench", "--measure", "refresh", "--tail", str(scratch.tail)).stdout)
     done = {
-        "ingest_s": round(ran.seconds, 1),
-        "ingest_docs_per_s": round(head / ran.seconds, 1),
-        "ingest_peak_rss_mb": ran.peak_rss_mb,
+        "ingest_s": round(seconds, 1),
+        "ingest_docs_per_s": round(head / seconds, 1),
+        "ingest_peak_rss_mb": max([ran.peak_rss_mb, *(part["peak_rss_mb"] for part in parts)]),
+        "ingest_parts": len(parts) + 1,
         **refresh,
     }
     scratch.ingest_done.write_text(json.dumps(done))
     return {**done, "ingest_reused": False}
+
+
+def _earlier_parts(scratch: Scratch) -> list[dict[str, float]]:
+    """The parts of an ingest into ``scratch`` that was cut off, or [] if there is none to resume."""
+    if not scratch.ingest_parts.exists() or scratch.ingest_done.exists():
+        return []
+    return json.loads(scratch.ingest_parts.read_text())["parts"]
 
 
 def measure_pdf_ingest(pdf_dir: Path, workdir: Path) -> dict[str, Any]:
@@ -792,6 +829,7 @@ def run_bench(*, docs: int, seed: int = 0, repeat: int = 30, workdir: Path = DEF
         "fts5_peak_rss_mb": fts5_rss,
         "ingest_s": ingested["ingest_s"],
         "ingest_reused": ingested["ingest_reused"],
+        "ingest_parts": ingested.get("ingest_parts", 1),
         "generate_s": made.get("generate_s"),
         **pdf,
         "result_cache": whoosh["result_cache"],
@@ -854,7 +892,8 @@ def table(report: dict[str, Any]) -> str:
     """The report for a person: one line per query, Whoosh beside FTS5."""
     lines = [
         (f"{report['documents']} determinations, {report['items']} items; ingest {report['ingest_docs_per_s']} docs/s"
-        f"{' (reused)' if report['ingest_reused'] else ''}; index {report['index_mb']} MB; peak RSS ingest "
+        f"{' (reused)' if report['ingest_reused'] else ''}"
+        f"{f' over {parts} runs (resumed)' if (parts := report.get('ingest_parts', 1)) > 1 else ''}; index {report['index_mb']} MB; peak RSS ingest "
         f"{report['ingest_peak_rss_mb']} MB, web {report['web_peak_rss_mb']} MB"),
         (f"open searcher {report['open_searcher_ms']} ms; reopen + facet arrays + first page {report['reopen_ms']} ms; "
         f"FTS5 build {report['fts5_build_s']} s ({report['fts5_mb']} MB)"),

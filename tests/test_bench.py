@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import sqlite3
 import subprocess
 import sys
 
@@ -97,3 +98,36 @@ def test_tantivy_runs_the_same_mix_and_counts_what_fts5_and_whoosh_count(report)
         assert row["hits"] == report["queries"][name]["hits"] and row["facets_agree"], name
         assert report["queries"][name]["ratio_tantivy_p95"] > 0
     assert report["tantivy_build_s"] is not None and report["tantivy_mb"] > 0
+
+
+def test_an_ingest_cut_off_is_resumed_and_timed_over_all_its_parts(tmp_path):
+    from devtools import bench
+
+    scratch = bench.scratch_for(tmp_path, docs=30, seed=3)
+    bench.ensure_documents(scratch, docs=30, seed=3)
+    # A first run, killed after ten documents: its seconds so far were written down as it ran.
+    bench.run_manage(scratch.data, "migrate", "--noinput")
+    bench.run_manage(scratch.data, "ingest", *map(str, sorted(scratch.docs.glob("*.txt"))[:10]))
+    scratch.ingest_parts.write_text(json.dumps({"parts": [{"seconds": 500.0, "peak_rss_mb": 1.0}]}))
+    with sqlite3.connect(scratch.data / "imr.sqlite3") as db:
+        first_rows = db.execute("SELECT id, slug FROM search_determination ORDER BY id").fetchall()
+
+    done = bench.ensure_ingested(scratch, docs=30, fresh=False)
+
+    assert done["ingest_parts"] == 2 and not done["ingest_reused"]
+    assert done["ingest_s"] > 500 and done["ingest_docs_per_s"] == round(27 / done["ingest_s"], 1)
+    with sqlite3.connect(scratch.data / "imr.sqlite3") as db:
+        rows = db.execute("SELECT id, slug FROM search_determination ORDER BY id").fetchall()
+    assert rows[:10] == first_rows and len(rows) == 27 + 3  # kept, not stored again; the tail came after
+    parts = json.loads(scratch.ingest_parts.read_text())["parts"]
+    assert [part["seconds"] for part in parts][:1] == [500.0] and len(parts) == 2
+    assert bench.ensure_ingested(scratch, docs=30, fresh=False)["ingest_reused"]
+
+
+def test_a_running_command_tells_how_far_it_has_come(tmp_path, monkeypatch):
+    from devtools import bench
+
+    monkeypatch.setattr(bench, "TICK_SECONDS", 0.0)
+    told: list[float] = []
+    ran = bench.run_manage(tmp_path / "data", "migrate", "--noinput", every=lambda seconds, rss: told.append(seconds))
+    assert told and told == sorted(told) and told[-1] <= ran.seconds
