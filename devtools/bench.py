@@ -269,9 +269,10 @@ def ensure_ingested(scratch: Scratch, *, docs: int, fresh: bool) -> dict[str, An
     scratch.ingest_done.unlink(missing_ok=True)
     run_manage(scratch.data, "migrate", "--noinput")
 
-    def record(seconds: float, peak_rss_mb: float) -> None:
-        scratch.ingest_parts.write_text(json.dumps(
-            {"parts": [*parts, {"seconds": round(seconds, 1), "peak_rss_mb": peak_rss_mb}]}))
+    def record(seconds: float, peak_rss_mb: float) -> None:  # whole or not at all: the run may be killed any time
+        written = scratch.ingest_parts.with_suffix(".tmp")
+        written.write_text(json.dumps({"parts": [*parts, {"seconds": round(seconds, 1), "peak_rss_mb": peak_rss_mb}]}))
+        os.replace(written, scratch.ingest_parts)
 
     record(0.0, 0.0)
     ran = run_manage(scratch.data, "ingest", str(scratch.docs), every=record)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 
 from .schema import GUIDELINE_FIELD, PAIR_FIELDS, SENTENCE_FIELDS, SHARED_FIELDS, facet_field
@@ -56,10 +56,13 @@ class ItemDocument:
     def digest(self) -> str:
         """A fingerprint of everything indexed for this item: the index keeps the one it was
         written with, so a check finds an item whose text changed behind the index's back."""
-        fields = asdict(self)
+        fields = {name: getattr(self, name) for name in _FIELD_NAMES}  # asdict's deep copy, without the copying
         if not self.first:
             fields["summary"] = ""  # not indexed with this item
         return hashlib.sha256(json.dumps(fields, sort_keys=True, default=str).encode()).hexdigest()[:32]
+
+
+_FIELD_NAMES = tuple(item.name for item in fields(ItemDocument))
 
 
 def datenum(value: date | None) -> int:
