@@ -1,11 +1,12 @@
 """Ranking and matching in numpy give what Whoosh itself gives, on the real determinations."""
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from whoosh import query as wq
 
 from search import engine, indexing
-from search.engine import SearchParams, find, folder, schema
+from search.engine import SearchParams, find, folder, schema, scoring
 from search.engine import searcher as engine_searcher
 from search.engine import whoosh_internals as internals
 from search.engine.similar import SIMILAR_TERMS
@@ -282,3 +283,15 @@ def test_similar_items_are_whooshs_more_like_this_one_per_determination(corpus, 
         assert ours == list(theirs.items())[:5], (slug, item.position)
         compared += bool(ours)
     assert compared >= 20
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_best_scores_are_chosen_exactly_ties_going_to_the_lower_document(seed):
+    # Scores rounded to one decimal: thousands of ties, some at the limit-th place.
+    rng = np.random.default_rng(seed)
+    count = [40, 700, 5_000, 20_000, 100_000, 300_000][seed]
+    scores = np.round(rng.random(count) * [3, 10, 50, 1000, 7, 100][seed], 1)
+    docnums = rng.permutation(count * 2)[:count]
+    for limit in (1, 20, 36):
+        expected = sorted(zip(-scores, docnums))[:limit]  # by score, then document: no partition at all
+        assert scoring.top(scores, docnums, limit) == [(int(d), float(-s)) for s, d in expected], limit

@@ -27,8 +27,30 @@ def bm25(weights: np.ndarray, lengths: np.ndarray, term_idf: float, average_leng
 
 def top(scores: np.ndarray, docnums: np.ndarray, limit: int) -> list[tuple[int, float]]:
     """The ``limit`` best (document, score), best first; ties go to the lower document number."""
-    if len(docnums) > limit:
-        best = np.argpartition(-scores, limit - 1)[:limit]
-        scores, docnums = scores[best], docnums[best]
-    order = np.lexsort((docnums, -scores))
+    if len(docnums) > limit > 0:
+        chosen = _best(scores, docnums, limit)
+        scores, docnums = scores[chosen], docnums[chosen]
+    order = np.lexsort((docnums, -scores))[:max(limit, 0)]
     return [(int(docnums[i]), float(scores[i])) for i in order]
+
+
+SAMPLED = 32  # a sample of about SAMPLED * limit scores bounds the best ``limit`` from below
+
+
+def _best(scores: np.ndarray, docnums: np.ndarray, limit: int) -> np.ndarray:
+    """Where the ``limit`` best scores are (ties to the lower document number), in no order.
+
+    A common word matches most of the index, and a partition of all its scores cost more than
+    the rest of its ranking. Any ``limit`` scores of a sample are scores of the whole, so the
+    sample's ``limit``-th best is at most the whole's: only scores at or above it are partitioned."""
+    candidates = np.arange(len(scores))
+    step = len(scores) // (SAMPLED * limit)
+    if step > 1:
+        sample = scores[::step]
+        bound = np.partition(sample, len(sample) - limit)[len(sample) - limit]
+        candidates = np.flatnonzero(scores >= bound)
+    found = scores[candidates]
+    kth = np.partition(found, len(found) - limit)[len(found) - limit]  # the limit-th best score
+    above, tied = candidates[found > kth], candidates[found == kth]
+    tied = tied[np.argsort(docnums[tied], kind="stable")[:limit - len(above)]]
+    return np.concatenate([above, tied])
