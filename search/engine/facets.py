@@ -106,19 +106,19 @@ def _values(name: str, names: list[str], counts: np.ndarray, over: np.ndarray, r
 
     A facet may have thousands of values (guideline sections): a keyed facet's values sort as
     their codes do (the value list is sorted), so numpy orders them and each number is read as a
-    Python int once."""
+    Python int once; a section is shown by its key until the page names it (citator.name_facet)."""
     codes = np.union1d(np.flatnonzero(counts), [names.index(v) for v in chosen if v in names]).astype(np.int64)
     if name in KEYED:
         codes = codes[np.lexsort((codes, -counts[codes]))]
-    rows = zip(codes.tolist(), counts[codes].tolist(), over[codes].tolist(), rate_counts[codes].tolist(),
+    values_of = [names[code] for code in codes.tolist()]
+    shown = values_of if name == "section" else [display(name, value) for value in values_of]
+    rows = zip(values_of, shown, counts[codes].tolist(), over[codes].tolist(), rate_counts[codes].tolist(),
                rate_over[codes].tolist())
     if name in KEYED:
-        return [FacetValue(names[code], count, overturned, names[code] in chosen, rate_items, rate_overturned,
-                           label=display(name, names[code]))
-                for code, count, overturned, rate_items, rate_overturned in rows]
-    values = [FacetValue(display(name, names[code]), count, overturned, names[code] in chosen, rate_items,
-                         rate_overturned)
-              for code, count, overturned, rate_items, rate_overturned in rows]
+        return [FacetValue(value, count, overturned, value in chosen, rate_items, rate_overturned, label)
+                for value, label, count, overturned, rate_items, rate_overturned in rows]
+    values = [FacetValue(label, count, overturned, value in chosen, rate_items, rate_overturned)
+              for value, label, count, overturned, rate_items, rate_overturned in rows]
     if name == "year":
         values.sort(key=lambda v: v.value, reverse=True)
     else:
