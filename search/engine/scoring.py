@@ -43,12 +43,13 @@ def _best(scores: np.ndarray, docnums: np.ndarray, limit: int) -> np.ndarray:
     A common word matches most of the index, and a partition of all its scores cost more than
     the rest of its ranking. Any ``limit`` scores of a sample are scores of the whole, so the
     sample's ``limit``-th best is at most the whole's: only scores at or above it are partitioned."""
-    candidates = np.arange(len(scores))
     step = len(scores) // (SAMPLED * limit)
     if step > 1:
         sample = scores[::step]
         bound = np.partition(sample, len(sample) - limit)[len(sample) - limit]
         candidates = np.flatnonzero(scores >= bound)
+    else:
+        candidates = np.arange(len(scores))
     found = scores[candidates]
     kth = np.partition(found, len(found) - limit)[len(found) - limit]  # the limit-th best score
     above, tied = candidates[found > kth], candidates[found == kth]
