@@ -242,7 +242,7 @@ def test_a_word_absent_from_every_segment_is_found_once_a_new_segment_holds_it(t
     second = ix.searcher().reader()
     assert store.has_term(second, "body", b"vicodin")  # the absences kept for the old segments do not hide it
     assert not store.has_term(first, "body", b"vicodin")  # the old version answers as it did
-    assert internals.reader_contains(second, "body", b"vicodin") and not internals.reader_contains(second, "body", b"aspirin")
+    assert internals.reader_memo(second, "contains") == {("body", b"vicodin"): True}  # one memo, kept on the reader
 
 
 def test_whole_index_postings_are_kept_within_a_quarter_of_the_budget_and_read_like_each_segments(tmp_path):
@@ -257,7 +257,7 @@ def test_whole_index_postings_are_kept_within_a_quarter_of_the_budget_and_read_l
         expected = [offset + doc for leaf, offset in internals.leaves(reader)
                     for doc in internals.leaf_postings(leaf, "body", word.encode())[0].tolist()]
         assert docs.tolist() == expected and len(weights) == len(docs)
-    merged = reader._merged_postings
+    merged = internals.kept_on_reader(reader, "merged postings", dict)
     assert 0 < merged.bytes <= 2_000 and len(merged.terms) < len(words)
 
 

@@ -207,15 +207,15 @@ def _search(params: SearchParams, ctx: Context) -> SearchResult:
         ordered = _verified(step, _by_date(version, final, oldest=params.sort == "oldest"), start + params.per_page)
         page_docs = [(int(d), None) for d in ordered[start:start + params.per_page]]
 
-    terms = query_terms(query, ctx.reader)
-    marks = query_marks(query, ctx.reader)
+    terms = query_terms(query, ctx)
+    marks = query_marks(query, ctx)
     return SearchResult(
         params=params,
         count=count,
         page=params.page,
         pages=pages,
         hits=with_summary_snippets([_hit(ctx, docnum, marks, score) for docnum, score in page_docs],
-                                   query_marks(query, ctx.reader, ("summary",))),
+                                   query_marks(query, ctx, ("summary",))),
         facets=count_facets(version, base, scope.masks, params),
         terms={(f, t) for f, ts in terms.items() for t in ts},
     )
@@ -255,7 +255,7 @@ def highlight_words(q: str, scope: str = DEFAULT_SCOPE) -> Marks:
             query = parse(q, ctx, scope)
     except (QueryError, IndexMissing):
         return Marks()
-    return query_marks(query, ctx.reader)
+    return query_marks(query, ctx)
 
 
 def clear_result_cache() -> bool:

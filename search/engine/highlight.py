@@ -12,19 +12,22 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from html import escape
+from typing import TYPE_CHECKING
 
 from whoosh import query as wq
 from whoosh.query import spans
 
 from . import analysis, config
-from . import whoosh_internals as internals
 from .query import ExactWord
 from .results import Hit
 from .schema import MARKED_FIELDS, SCHEMA, SENTENCE_FIELDS
 from .sentences import PARAGRAPH, SAME_SENTENCE, sentence_starts
 
+if TYPE_CHECKING:
+    from .searcher import Context
 
-def query_terms(query: wq.Query | None, reader) -> dict[str, set[str]]:
+
+def query_terms(query: wq.Query | None, ctx: Context) -> dict[str, set[str]]:
     """Field -> the index terms a query matches (wildcards expanded), for highlighting.
 
     Not ``Query.existing_terms``: in Whoosh 2.7.4 its loop variable shadows its
@@ -35,14 +38,14 @@ def query_terms(query: wq.Query | None, reader) -> dict[str, set[str]]:
     terms: dict[str, set[str]] = {}
     for leaf in _leaves(query):
         try:
-            pairs = list(leaf.expanded_terms(reader))
+            pairs = list(leaf.expanded_terms(ctx.reader))
         except (AttributeError, NotImplementedError):  # a leaf that cannot expand: its words as written
             pairs = list(leaf.iter_all_terms())
         for fieldname, text in pairs:
             if fieldname not in SCHEMA:
                 continue
             btext = text if isinstance(text, bytes) else SCHEMA[fieldname].to_bytes(text)
-            if internals.reader_contains(reader, fieldname, btext):  # a sentence field's words are its text field's
+            if ctx.has_term(fieldname, btext):  # a sentence field's words are its text field's
                 terms.setdefault(_TEXT_OF.get(fieldname, fieldname), set()).add(btext.decode("utf-8"))
     return terms
 
@@ -85,7 +88,7 @@ class Marks:
         return bool(self.words or self.phrases or self.forms)
 
 
-def query_marks(query: wq.Query | None, reader, fields: tuple[str, ...] = MARKED_FIELDS) -> Marks:
+def query_marks(query: wq.Query | None, ctx: Context, fields: tuple[str, ...] = MARKED_FIELDS) -> Marks:
     """The words and phrases of ``query`` that search ``fields`` and that the index holds."""
     if query is None:
         return Marks()
@@ -101,11 +104,11 @@ def query_marks(query: wq.Query | None, reader, fields: tuple[str, ...] = MARKED
             if _TEXT_OF.get(leaf.fieldname, leaf.fieldname) in fields:
                 phrases.add(tuple(leaf.words))
             continue
-        for fieldname, texts in query_terms(leaf, reader).items():
+        for fieldname, texts in query_terms(leaf, ctx).items():
             if fieldname in fields:
                 words |= texts
-    near = tuple(_nears(query, reader, fields))
-    alone = frozenset().union(*query_terms(_without_connectors(query), reader).values()) if near else frozenset()
+    near = tuple(_nears(query, ctx, fields))
+    alone = frozenset().union(*query_terms(_without_connectors(query), ctx).values()) if near else frozenset()
     return Marks(frozenset(words), tuple(sorted(phrases)), frozenset(forms), near, alone)
 
 
@@ -118,18 +121,18 @@ def _without_connectors(query: wq.Query) -> wq.Query:
     return query
 
 
-def _nears(query: wq.Query, reader, fields: tuple[str, ...]) -> Iterator[Near]:
+def _nears(query: wq.Query, ctx: Context, fields: tuple[str, ...]) -> Iterator[Near]:
     """The connectors of a query over ``fields`` (outermost only: a phrase inside one is its words)."""
     if isinstance(query, spans.SpanNear2) and len(query.qs) == 2:
         names = {fieldname for fieldname, _ in query.iter_all_terms()}
         if len(names) == 1 and _TEXT_OF.get(next(iter(names)), next(iter(names))) in fields:
             in_sentences = next(iter(names)) in _TEXT_OF
             unit = ("sentence" if query.slop <= SAME_SENTENCE else "paragraph") if in_sentences else "words"
-            left, right = (frozenset().union(*query_terms(side, reader).values()) for side in query.qs)
+            left, right = (frozenset().union(*query_terms(side, ctx).values()) for side in query.qs)
             yield Near(left, right, unit, query.slop)
             return
     for child in query.children():
-        yield from _nears(child, reader, fields)
+        yield from _nears(child, ctx, fields)
 
 
 # One analysed word of a text: (stem, first character, end, word number).

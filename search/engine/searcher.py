@@ -154,8 +154,10 @@ class Context:
         version.scores.put((fieldname, btext), scored)
         return scored
 
-    def has_term(self, fieldname: str, text: str) -> bool:
-        return self.store.has_term(self.reader, fieldname, text.encode("utf-8"))
+    def has_term(self, fieldname: str, text) -> bool:
+        """Whether any segment holds the term (answered once per version, absences kept longer)."""
+        btext = text if isinstance(text, bytes) else text.encode("utf-8")
+        return self.store.has_term(self.reader, fieldname, btext)
 
     def words(self, fieldname: str) -> list[Words]:
         """Each segment's words of ``fieldname``, sorted, for expanding wildcards (expand.py)."""

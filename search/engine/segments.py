@@ -95,13 +95,7 @@ class SegmentStore:
         return found
 
     def _merged(self, reader) -> KeptPostings:
-        merged = getattr(reader, "_merged_postings", None)
-        if merged is None:
-            with self.lock:
-                merged = getattr(reader, "_merged_postings", None)
-                if merged is None:
-                    merged = reader._merged_postings = KeptPostings(self.term_budget // 4)
-        return merged
+        return internals.kept_on_reader(reader, "merged postings", lambda: KeptPostings(self.term_budget // 4))
 
     def _gather(self, reader, fieldname: str, btext: bytes) -> Postings:
         leaves = internals.identified_leaves(reader)
@@ -123,7 +117,7 @@ class SegmentStore:
         """Whether any segment holds the term. A drug's other names are looked up in every text
         field and most are absent: each absence found in a segment is kept as empty postings, so
         the next query asking (in this searcher version or a later one) does not look again."""
-        known = internals.reader_memo(reader, "contains")  # as reader_contains() keeps it
+        known = internals.reader_memo(reader, "contains")
         if (answer := known.get((fieldname, btext))) is None:
             answer = known[fieldname, btext] = self._has_term(reader, fieldname, btext)
         return answer

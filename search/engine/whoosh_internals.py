@@ -29,10 +29,12 @@ with Whoosh's own matchers, so an upgrade that moved anything fails loudly.
 from __future__ import annotations
 
 import io
+import threading
 import types
 from array import array
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from operator import itemgetter
+from typing import TypeVar
 
 import numpy as np
 from whoosh import query as wq
@@ -49,38 +51,39 @@ def leaves(reader) -> list[tuple[object, int]]:
     return reader.leaf_readers() if hasattr(reader, "leaf_readers") else [(reader, 0)]
 
 
+T = TypeVar("T")
+_KEEPING = threading.Lock()
+
+
+def kept_on_reader(reader, name: str, make: Callable[[], T]) -> T:
+    """What ``make()`` gives, made once per reader and kept as long as it lives: a reader is one
+    searcher version, whose segments never change, so answers about them hold for its life."""
+    kept = getattr(reader, "_imr_kept", None)
+    if kept is None or name not in kept:
+        with _KEEPING:  # two threads asking at once get one value
+            kept = reader.__dict__.setdefault("_imr_kept", {})
+            if name not in kept:
+                kept[name] = make()
+    return kept[name]
+
+
 def identified_leaves(reader) -> list[tuple[object, int, str | None]]:
     """(segment reader, first document number, lasting segment id) of each segment, worked out
     once per reader: a term's postings are looked up in every segment (150 at 300,000
     determinations), and naming each segment again per term cost more than reading its postings."""
-    known = getattr(reader, "_identified_leaves", None)
-    if known is None:
-        known = [(leaf, offset, segment_id(leaf)) for leaf, offset in leaves(reader)]
-        reader._identified_leaves = known
-    return known
+    return kept_on_reader(reader, "leaves", lambda: [(leaf, offset, segment_id(leaf)) for leaf, offset in leaves(reader)])
 
 
 READER_MEMO_ENTRIES = 65_536
 
 
 def reader_memo(reader, name: str) -> dict:
-    """A dict that lives as long as the reader (one searcher version, whose segments do not
-    change), for answers that depend only on them; emptied when it passes READER_MEMO_ENTRIES."""
-    memos = getattr(reader, "_memos", None)
-    if memos is None:
-        memos = reader._memos = {}
-    memo = memos.setdefault(name, {})
+    """A dict kept with the reader (``kept_on_reader``) for answers that depend only on its
+    segments; emptied when it passes READER_MEMO_ENTRIES."""
+    memo = kept_on_reader(reader, f"memo:{name}", dict)
     if len(memo) > READER_MEMO_ENTRIES:
         memo.clear()
     return memo
-
-
-def reader_contains(reader, fieldname: str, btext: bytes) -> bool:
-    """``(fieldname, btext) in reader``, asked once per reader: Whoosh asks every segment in turn."""
-    known = reader_memo(reader, "contains")
-    if (present := known.get((fieldname, btext))) is None:
-        present = known[fieldname, btext] = (fieldname, btext) in reader
-    return present
 
 
 def has_segment(leaf) -> bool:
