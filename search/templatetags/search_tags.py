@@ -15,31 +15,32 @@ from search.engine import FacetValue
 register = template.Library()
 
 
-def _without_page(query: QueryDict) -> QueryDict:
-    copy = query.copy()
-    copy.pop("page", None)
-    return copy
+def _encoded(query: QueryDict, changed: dict[str, list[str]]) -> str:
+    """The query string of ``query`` without its page, each ``changed`` parameter holding the values
+    given there instead (none: left out); a new one goes last. Built from the pairs: a QueryDict's
+    copy is a deep copy, and a results page makes hundreds of these links."""
+    pairs = []
+    for key, values in query.lists():
+        if key != "page":
+            pairs.extend((key, value) for value in changed.get(key, values))
+    pairs.extend((key, value) for key, values in changed.items() if key not in query for value in values)
+    return "?" + urlencode(pairs)
 
 
 @register.simple_tag
 def toggle_url(query: QueryDict, name: str, value: str) -> str:
     """The search with ``value`` of facet ``name`` added, or removed if it was chosen."""
-    copy = _without_page(query)
-    values = copy.getlist(name)
+    values = query.getlist(name)
     chosen = [v for v in values if v.lower() != value.lower()]
     if len(chosen) == len(values):
         chosen.append(value)
-    copy.setlist(name, chosen)
-    return "?" + copy.urlencode()
+    return _encoded(query, {name: chosen})
 
 
 @register.simple_tag
 def without_url(query: QueryDict, *names: str) -> str:
     """The search without the named parameters (a cleared date range, say)."""
-    copy = _without_page(query)
-    for name in names:
-        copy.pop(name, None)
-    return "?" + copy.urlencode()
+    return _encoded(query, {name: [] for name in names})
 
 
 @register.simple_tag
@@ -99,17 +100,18 @@ def facet_value(context: template.Context, v: FacetValue, name: str) -> SafeStri
     """One facet value: a link toggling it in the search, with its items and overturn rate. Written
     here, not as an included template: a results page lists hundreds and a facet's page thousands,
     and an include per value was most of their time."""
-    href = context.get("facet_base", "") + toggle_url(context["query"], name, v.value)
-    label = mark_safe("/<wbr>".join(escape(part) for part in v.shown.split("/")))  # may wrap after a slash
+    href = escape(context.get("facet_base", "") + toggle_url(context["query"], name, v.value))
+    label = "/<wbr>".join(escape(part) for part in v.shown.split("/"))  # may wrap after a slash
     if name == "outcome":
-        rate = mark_safe('<span class="facet-rate" aria-hidden="true"></span>')
+        rate = '<span class="facet-rate" aria-hidden="true"></span>'
     else:
-        rate = format_html('<span class="facet-rate" title="{} of {} overturned">{}{}'
-                           '<span class="visually-hidden"> overturned</span></span>',
-                           v.rate_overturned, v.rate_items, charts.rate_bar(v.overturn_rate), percent(v.overturn_rate))
-    return format_html(
-        '<li><a class="facet-value{}" href="{}"{}><span class="facet-check" aria-hidden="true">{}</span> '
-        '<span class="facet-label">{}</span> '
-        '<span class="facet-count">{}<span class="visually-hidden"> items</span></span> {}</a></li>\n',
-        " selected" if v.selected else "", href, mark_safe(' aria-current="true"') if v.selected else "",
-        "☑" if v.selected else "☐", label, f"{v.count:,}", rate)
+        rate = (f'<span class="facet-rate" title="{v.rate_overturned} of {v.rate_items} overturned">'
+                f'{charts.rate_bar(v.overturn_rate)}{percent(v.overturn_rate)}'
+                '<span class="visually-hidden"> overturned</span></span>')
+    selected = v.selected
+    current = ' aria-current="true"' if selected else ""
+    return mark_safe(  # every piece from outside escaped above; the numbers are ints
+        f'<li><a class="facet-value{" selected" if selected else ""}" href="{href}"'
+        f'{current}><span class="facet-check" aria-hidden="true">'
+        f'{"☑" if selected else "☐"}</span> <span class="facet-label">{label}</span> '
+        f'<span class="facet-count">{v.count:,}<span class="visually-hidden"> items</span></span> {rate}</a></li>\n')
