@@ -102,12 +102,37 @@ def section_page(key: str) -> SectionPage | None:
 
 def name_facet(values: list[FacetValue]) -> None:
     """The section facet's values named from the database, grouped by source (MTUS, ODG, ACOEM, ...)."""
-    named = _section_names([v.value for v in values])
+    labels = _section_labels([v.value for v in values])
     for value in values:
-        if (found := named.get(value.value)) is not None:
-            value.label = " · ".join(part for part in (found.guideline, found.name) if part) or found.source
-            value.group = found.source
-    values.sort(key=lambda v: (source_rank(v.group), -v.count, v.shown.casefold()))
+        if (found := labels[value.value]).named:
+            value.label, value.group = found.label, found.group
+    values.sort(key=lambda v: (labels[v.value].rank, -v.count, labels[v.value].folded))
+
+
+@dataclass(frozen=True)
+class _Label:
+    """How the section facet shows and orders one section: worked out once per searcher version."""
+
+    named: bool  # whether the database names it (a replaced determination's last citation may be gone)
+    label: str  # its guideline and name (else its source)
+    group: str  # its source
+    rank: tuple[int, str]  # the source's place (source_rank)
+    folded: str  # what it is shown as, casefolded: the order within a source and a count
+
+
+def _section_labels(keys: list[str]) -> dict[str, _Label]:
+    try:
+        known = engine.version_memo("section_labels")
+    except engine.IndexMissing:
+        known = {}
+    if missing := [key for key in keys if key not in known]:
+        named = _section_names(missing)
+        for key in missing:
+            found = named.get(key)
+            label = (" · ".join(part for part in (found.guideline, found.name) if part) or found.source) if found else ""
+            group = found.source if found else ""
+            known[key] = _Label(found is not None, label, group, source_rank(group), (label or key).casefold())
+    return known
 
 
 def _section_names(keys: list[str]) -> dict[str, sections.SectionName]:
