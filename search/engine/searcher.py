@@ -82,18 +82,20 @@ def build_version(searcher, store: SegmentStore) -> Version:
     parts = [(store.segment(leaf, facet_fields), offset) for leaf, offset in leaves]
     store.keep_only({internals.segment_id(leaf) for leaf, _ in leaves})
     count = reader.doc_count_all()
-    live = np.zeros(count, dtype=bool)
-    live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
+    live = internals.live_mask(reader)
 
     columns = {name: _joined([part.columns[name] for part, _ in parts], np.int64) for name in COLUMNS}
     version = Version(count, live, columns["decision_date"], columns["added"], np.zeros(count, dtype=bool))
     for name in FACETS:
         fieldname = facet_field(name)
-        values = sorted({value for part, _ in parts for value in part.facets[fieldname]})
+        shares: dict[str, list[np.ndarray]] = {}  # value -> its documents in each segment holding it
+        for part, offset in parts:
+            for value, ids in part.facets[fieldname].items():
+                shares.setdefault(value, []).append(ids + offset)
+        values = sorted(shares)
         docs, codes, by_value = [], [], {}
         for code, value in enumerate(values):
-            ids = _joined([part.facets[fieldname][value] + offset for part, offset in parts
-                           if value in part.facets[fieldname]], np.int64)
+            ids = _joined(shares[value], np.int64)
             ids = ids[live[ids]]
             docs.append(ids)
             codes.append(np.full(len(ids), code, dtype=np.int32))

@@ -86,6 +86,19 @@ def reader_memo(reader, name: str) -> dict:
     return memo
 
 
+def live_mask(reader) -> np.ndarray:
+    """Whether each document of the index is live (not deleted), from each segment's set of deleted
+    documents: asking Whoosh document by document took half a second at 700,000 items."""
+    live = np.ones(reader.doc_count_all(), dtype=bool)
+    for leaf, offset in leaves(reader):
+        if has_segment(leaf):
+            deleted = np.fromiter(leaf.segment().deleted_docs(), dtype=np.int64)
+        else:
+            deleted = np.array([d for d in range(leaf.doc_count_all()) if leaf.is_deleted(d)], dtype=np.int64)
+        live[deleted + offset] = False
+    return live
+
+
 def has_segment(leaf) -> bool:
     """False for an empty index's reader, which has no files behind it."""
     return hasattr(leaf, "_perdoc") and hasattr(leaf, "_terms")
