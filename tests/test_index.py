@@ -249,3 +249,20 @@ def test_a_batch_citing_more_than_a_thousand_sections_is_indexed(data_dir):
     assert indexing.check_against_database().ok
     found = engine.search(SearchParams(filters={"section": ["odg-test-1099"]}))
     assert [hit.key for hit in found.hits] == [f"{item.determination.slug}#{item.position}"]
+
+
+@pytest.mark.parametrize("absent", [2, 400])  # a few slugs are asked about; many, looked up in each segment's
+def test_a_commit_deletes_the_items_of_exactly_the_determinations_the_index_holds(data_dir, absent):
+    ingest_paths([SEEDS])
+    ingest_paths([DWC])  # a second segment
+    gone = Determination.objects.order_by("slug").first().slug
+    engine.remove([gone])  # its documents deleted: its slug may still be in its segment's terms
+    stored = sorted(Determination.objects.values_list("slug", flat=True))
+    asked = stored[:absent // 2] + [f"CM99-{n:07d}" for n in range(absent)] + [gone]
+    with windex.open_dir(str(folder.live_index())).searcher() as searcher:
+        reader = searcher.reader()
+        assert len(reader.leaf_readers()) >= 2
+        held = set(folder.held_slugs(reader, asked))
+        with_documents = {slug for slug in asked if any(True for _ in searcher.document_numbers(slug=slug))}
+    assert with_documents == set(stored[:absent // 2]) - {gone}
+    assert with_documents <= held <= with_documents | {gone}

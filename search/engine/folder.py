@@ -19,6 +19,7 @@ from contextlib import ExitStack, contextmanager
 from itertools import pairwise
 from pathlib import Path
 
+import numpy as np
 from whoosh import index as windex
 from whoosh.reading import SegmentReader
 from whoosh.writing import LockError
@@ -211,7 +212,7 @@ def replace(slugs: Iterable[str], documents: Iterable[ItemDocument]) -> None:
             path = writer.storage.folder
             written = [pool.submit(write_part, path, part) for part in cut[:-1]]
         with writer.searcher() as searcher:
-            for slug in slugs:
+            for slug in held_slugs(searcher.reader(), slugs):
                 for docnum in searcher.document_numbers(slug=slug):
                     writer.delete_document(docnum)
         known = set(writer.schema.names())
@@ -219,6 +220,37 @@ def replace(slugs: Iterable[str], documents: Iterable[ItemDocument]) -> None:
             writer.add_document(**_fields(document, known))
         for segment in written:
             whoosh_internals.add_segment(writer, segment.result())
+
+
+# Each segment's slugs, sorted, by segment id: kept in the writing process between its commits.
+_slugs_of: dict[str, np.ndarray] = {}
+
+
+def held_slugs(reader, slugs: Iterable[str]) -> list[str]:
+    """Those of ``slugs`` that some segment of the index holds (its documents maybe deleted since).
+
+    Most of an ingest's determinations are new: asking every segment about each of a batch's
+    slugs cost 4.6 s a commit at 300,000 determinations (4,000 slugs, 158 segments), growing with
+    the index. Each segment's slugs are read once (segments never change but by deletion) and a
+    batch is looked up in them with one sorted search per segment; a handful of slugs (a small
+    ingest, a sync) is asked about directly, as reading every slug would cost more."""
+    wanted = np.array(sorted({slug.encode("utf-8") for slug in slugs}), dtype=bytes)
+    held = np.zeros(len(wanted), dtype=bool)
+    live = set()
+    for leaf, _ in whoosh_internals.leaves(reader):
+        if (segment := whoosh_internals.segment_id(leaf)) is None:
+            continue
+        live.add(segment)
+        if (terms := _slugs_of.get(segment)) is None:
+            if len(wanted) * 16 < leaf.doc_count_all():  # a few slugs (a small ingest): asked, not read
+                held |= np.array([("slug", slug) in leaf for slug in wanted.tolist()], dtype=bool)
+                continue
+            terms = _slugs_of[segment] = np.sort(np.array(whoosh_internals.leaf_terms(leaf, "slug"), dtype=bytes))
+        if len(terms) and len(wanted):
+            held |= terms[np.minimum(np.searchsorted(terms, wanted), len(terms) - 1)] == wanted
+    for gone in _slugs_of.keys() - live:  # merged away or deleted by a rebuild
+        del _slugs_of[gone]
+    return [slug.decode("utf-8") for slug in wanted[held].tolist()]
 
 
 def rebuild(documents: Iterable[ItemDocument]) -> int:
