@@ -13,7 +13,8 @@ Generated documents and the ingested data folder are kept under
 ``<workdir>/<N>-<seed>/`` and reused by the next run with the same N and seed;
 ``--fresh`` ingests again. An ingest cut off (a session's end, a killed run) is resumed by the
 next run, as the site's own ingest resumes: its seconds so far are kept in ``ingest-parts.json``
-and the rate is over all parts. Nothing here is a test: timings are reported, never asserted.
+and the rate is over all parts; what it logs, progress every few seconds included, goes to
+``ingest.log`` beside them as it runs. Nothing here is a test: timings are reported, never asserted.
 """
 from __future__ import annotations
 
@@ -143,10 +144,13 @@ def manage_env(data: Path) -> dict[str, str]:
     return env
 
 
-def run_manage(data: Path, *args: str, every: Callable[[float, float], None] | None = None) -> Ran:
+def run_manage(data: Path, *args: str, every: Callable[[float, float], None] | None = None,
+               log: Path | None = None) -> Ran:
     """Run ``manage.py args`` on the scratch data folder; its wall time and peak memory.
-    ``every(seconds, peak_rss_mb)`` is told how far it has come every TICK_SECONDS while it runs."""
-    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+    ``every(seconds, peak_rss_mb)`` is told how far it has come every TICK_SECONDS while it runs;
+    its log (standard error) is appended to ``log`` as it goes, if given, for a person to follow."""
+    with tempfile.TemporaryFile("w+") as out, (log.open("a+") if log else tempfile.TemporaryFile("w+")) as err:
+        begun = err.tell()
         started = time.perf_counter()
         process = subprocess.Popen([sys.executable, str(ROOT / "manage.py"), *args], cwd=ROOT,
                                    env=manage_env(data), stdout=out, stderr=err, text=True)
@@ -169,7 +173,7 @@ def run_manage(data: Path, *args: str, every: Callable[[float, float], None] | N
         sampler.join()
         process.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
-        err.seek(0)
+        err.seek(begun)
         ran = Ran(seconds, round(max(usage.ru_maxrss, tree_peak[0]) / 1024, 1), out.read(), err.read())
     if process.returncode != 0:
         raise BenchError(f"manage.py {' '.join(args)[:200]} failed (exit {process.returncode}):\n{ran.stderr[-3000:]}")
@@ -207,6 +211,11 @@ class Scratch:
     @property
     def ingest_done(self) -> Path:
         return self.root / "ingest.json"
+
+    @property
+    def ingest_log(self) -> Path:
+        """What the ingest logs, every part of it: a line a document and its progress every few seconds."""
+        return self.root / "ingest.log"
 
     @property
     def ingest_parts(self) -> Path:
@@ -262,7 +271,7 @@ def ensure_ingested(scratch: Scratch, *, docs: int, fresh: bool) -> dict[str, An
         return {**done, "ingest_reused": True}
     parts = _earlier_parts(scratch) if not fresh and scratch.data.exists() else []
     if not parts:
-        for path in (scratch.ingest_done, scratch.fts, scratch.ingest_parts):
+        for path in (scratch.ingest_done, scratch.fts, scratch.ingest_parts, scratch.ingest_log):
             path.unlink(missing_ok=True)
         if scratch.data.exists():
             shutil.rmtree(scratch.data)
@@ -275,7 +284,7 @@ def ensure_ingested(scratch: Scratch, *, docs: int, fresh: bool) -> dict[str, An
         os.replace(written, scratch.ingest_parts)
 
     record(0.0, 0.0)
-    ran = run_manage(scratch.data, "ingest", str(scratch.docs), every=record)
+    ran = run_manage(scratch.data, "ingest", str(scratch.docs), every=record, log=scratch.ingest_log)
     record(ran.seconds, ran.peak_rss_mb)
     seconds = sum(part["seconds"] for part in parts) + ran.seconds
     head = docs - tail_size(docs)

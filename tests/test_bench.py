@@ -122,6 +122,7 @@ def test_an_ingest_cut_off_is_resumed_and_timed_over_all_its_parts(tmp_path):
     parts = json.loads(scratch.ingest_parts.read_text())["parts"]
     assert [part["seconds"] for part in parts][:1] == [500.0] and len(parts) == 2
     assert bench.ensure_ingested(scratch, docs=30, fresh=False)["ingest_reused"]
+    assert "27 of 27 documents (100.0%)" in scratch.ingest_log.read_text()  # followed as it goes
 
 
 def test_a_running_command_tells_how_far_it_has_come(tmp_path, monkeypatch):
