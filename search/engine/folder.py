@@ -138,23 +138,28 @@ def _writing() -> Iterator:
         publish_arrays(path)
 
 
-# Each segment's arrays kept in the writing process between its commits (an ingest's indexer
-# commits many times): publishing a version reads only the segments a commit made.
+# Each segment's arrays and slugs kept in the writing process between its commits (an ingest's
+# indexer commits many times): a commit reads only the segments the one before it made.
 _store = None
+
+
+def _writer_store():
+    global _store
+    from .segments import SegmentStore
+
+    if _store is None:
+        _store = SegmentStore(0)
+    return _store
 
 
 def publish_arrays(path: Path) -> None:
     """Publish the arrays of the index at ``path`` as it is now, for the web workers to map
     (published.py). A failure costs the workers their shortcut, never the commit."""
-    global _store
     from .searcher import build_version
-    from .segments import SegmentStore
 
-    if _store is None:
-        _store = SegmentStore(0)
     try:
         with windex.open_dir(str(path)).searcher() as searcher:
-            published.publish(path, searcher.reader(), build_version(searcher, _store))
+            published.publish(path, searcher.reader(), build_version(searcher, _writer_store()))
     except Exception as error:  # noqa: BLE001 - a worker builds the arrays itself then; say why
         log.warning("could not publish the index arrays in %s (%s: %s); web workers will build them",
                     path, type(error).__name__, error)
@@ -222,35 +227,29 @@ def replace(slugs: Iterable[str], documents: Iterable[ItemDocument]) -> None:
             whoosh_internals.add_segment(writer, segment.result())
 
 
-# Each segment's slugs, sorted, by segment id: kept in the writing process between its commits.
-_slugs_of: dict[str, np.ndarray] = {}
-
-
 def held_slugs(reader, slugs: Iterable[str]) -> list[str]:
     """Those of ``slugs`` that some segment of the index holds (its documents maybe deleted since).
 
     Most of an ingest's determinations are new: asking every segment about each of a batch's
     slugs cost 4.6 s a commit at 300,000 determinations (4,000 slugs, 158 segments), growing with
-    the index. Each segment's slugs are read once (segments never change but by deletion) and a
-    batch is looked up in them with one sorted search per segment; a handful of slugs (a small
-    ingest, a sync) is asked about directly, as reading every slug would cost more."""
-    wanted = np.array(sorted({slug.encode("utf-8") for slug in slugs}), dtype=bytes)
+    the index. Each segment's slugs are read once and kept with its arrays (the writer's
+    SegmentStore, which forgets merged segments) and a batch is looked up in them with one sorted
+    search per segment; a handful of slugs (a small ingest, a sync) is asked about directly, as
+    reading every slug would cost more."""
+    store = _writer_store()
+    wanted = np.array(sorted(set(slugs)), dtype=str)
     held = np.zeros(len(wanted), dtype=bool)
-    live = set()
     for leaf, _ in whoosh_internals.leaves(reader):
-        if (segment := whoosh_internals.segment_id(leaf)) is None:
+        if not len(wanted) or not whoosh_internals.has_segment(leaf):
             continue
-        live.add(segment)
-        if (terms := _slugs_of.get(segment)) is None:
-            if len(wanted) * 16 < leaf.doc_count_all():  # a few slugs (a small ingest): asked, not read
-                held |= np.array([("slug", slug) in leaf for slug in wanted.tolist()], dtype=bool)
-                continue
-            terms = _slugs_of[segment] = np.sort(np.array(whoosh_internals.leaf_terms(leaf, "slug"), dtype=bytes))
-        if len(terms) and len(wanted):
+        if (terms := store.kept_words(leaf, "slug")) is None and len(wanted) * 16 < leaf.doc_count_all():
+            held |= np.array([("slug", slug.encode("utf-8")) in leaf for slug in wanted.tolist()], dtype=bool)
+            continue  # a few slugs (a small ingest): asked, not read
+        if terms is None:
+            terms = store.words_of(leaf, "slug", lambda words: np.array(sorted(words), dtype=str))
+        if len(terms):
             held |= terms[np.minimum(np.searchsorted(terms, wanted), len(terms) - 1)] == wanted
-    for gone in _slugs_of.keys() - live:  # merged away or deleted by a rebuild
-        del _slugs_of[gone]
-    return [slug.decode("utf-8") for slug in wanted[held].tolist()]
+    return wanted[held].tolist()
 
 
 def rebuild(documents: Iterable[ItemDocument]) -> int:

@@ -71,6 +71,11 @@ class SegmentStore:
                 self.segments[key] = read
         return read
 
+    def kept_words(self, leaf, fieldname: str) -> object | None:
+        """What ``words_of`` made of one segment's words of ``fieldname``, if it is kept; else None."""
+        with self.lock:
+            return self.words.get((internals.segment_id(leaf), fieldname))
+
     def words_of(self, leaf, fieldname: str, make) -> object:
         """One segment's words of ``fieldname``, made by ``make(list of words)`` once and kept."""
         key = (internals.segment_id(leaf), fieldname)
