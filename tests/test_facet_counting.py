@@ -11,6 +11,7 @@ import pytest
 from search import engine
 from search.engine import bitsets, searcher
 from search.engine.results import SearchParams
+from search.engine.segments import FacetTable
 
 from .conftest import DWC, SEEDS
 
@@ -60,3 +61,49 @@ def test_a_bitmap_count_is_the_count_of_documents_in_both(doc_count):
 def test_bitmaps_are_chosen_for_few_values_and_pairs_for_many():
     assert bitsets.wanted(values=9, pairs=690_000, doc_count=690_000)  # a category per item
     assert not bitsets.wanted(values=2_761, pairs=955_692, doc_count=690_000)  # guideline sections
+
+
+def naive_pairs(tables: list[tuple[FacetTable, int]], live: np.ndarray) -> tuple[list[str], list[int], list[int]]:
+    """Each value's live documents over every segment, value by value: what the arrays must hold."""
+    documents: dict[str, list[int]] = {}
+    for table, offset in tables:
+        start = 0
+        for value, count in zip(table.values, table.counts.tolist()):
+            ids = table.ids[start:start + count].tolist()
+            documents.setdefault(value, []).extend(offset + d for d in ids if live[offset + d])
+            start += count
+    values = sorted(documents)
+    docs = [d for value in values for d in sorted(documents[value])]
+    codes = [code for code, value in enumerate(values) for _ in documents[value]]
+    return values, docs, codes
+
+
+def segment_table(rng, names: list[str], count: int) -> FacetTable:
+    """A segment of ``count`` documents holding some of ``names``, each on one to four of them."""
+    held = sorted(rng.choice(names, size=min(len(names), 30_000), replace=False).tolist())
+    drawn = rng.integers(0, count, size=(len(held), 4)).tolist()
+    ids = [sorted(set(row[:n])) for row, n in zip(drawn, rng.integers(1, 5, size=len(held)).tolist())]
+    return FacetTable(held, np.array([d for row in ids for d in row], dtype=np.int64),
+                      np.array([len(row) for row in ids], dtype=np.int64))
+
+
+@pytest.mark.parametrize("names", [40, 70_000])  # codes sorted as 16-bit numbers, and as 32-bit
+def test_a_facets_pairs_over_segments_are_each_values_live_documents_in_order(names):
+    rng = np.random.default_rng(names)
+    vocabulary = [f"value {n:06d}" for n in range(names)] + ["Zeta", "ábaco", "ärzte"]
+    sizes = [50, 1, 200, 30]
+    tables = [(segment_table(rng, vocabulary, size), offset)
+              for size, offset in zip(sizes, np.cumsum([0, *sizes[:-1]]).tolist())]
+    live = rng.random(sum(sizes)) < 0.7
+    values, docs, codes = searcher._facet_pairs(tables, live)
+    assert (values, docs.tolist(), codes.tolist()) == naive_pairs(tables, live)
+    assert docs.dtype == np.int64 and codes.dtype == np.int32
+
+
+def test_a_value_whose_documents_are_all_deleted_keeps_its_code_with_none():
+    tables = [(FacetTable(["a", "b"], np.array([0, 1, 2]), np.array([2, 1])), 0),
+              (FacetTable(["b", "c"], np.array([0, 1]), np.array([1, 1])), 3)]
+    live = np.array([True, False, False, True, False])
+    values, docs, codes = searcher._facet_pairs(tables, live)
+    assert values == ["a", "b", "c"]
+    assert docs.tolist() == [0, 3] and codes.tolist() == [0, 1]

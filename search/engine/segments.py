@@ -19,11 +19,21 @@ from .scoring import LENGTH_OF_BYTE
 
 
 @dataclass
+class FacetTable:
+    """One segment's values of a facet field, sorted, and their documents (deleted ones too):
+    the first ``counts[0]`` of ``ids`` are the first value's, the next ``counts[1]`` the second's..."""
+
+    values: list[str]
+    ids: np.ndarray  # int64 document numbers, by value, then ascending
+    counts: np.ndarray  # int64 documents per value
+
+
+@dataclass
 class Segment:
     count: int
     columns: dict[str, np.ndarray] = field(default_factory=dict)  # name -> value per document
     lengths: dict[str, np.ndarray] = field(default_factory=dict)  # scorable field -> length per document
-    facets: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)  # field -> value -> documents
+    facets: dict[str, FacetTable] = field(default_factory=dict)  # field -> its values and their documents
 
 
 # Numeric columns read per segment: name -> (stored type, value where a segment lacks it).
@@ -45,8 +55,11 @@ def _read_segment(leaf, facet_fields: list[str]) -> Segment:
             raw = internals.leaf_length_bytes(leaf, name)
             read.lengths[name] = np.zeros(read.count, dtype=np.float32) if raw is None else LENGTH_OF_BYTE[raw]
     for fieldname in facet_fields:
-        read.facets[fieldname] = {term.decode("utf-8"): internals.leaf_postings(leaf, fieldname, term)[0]
-                                  for term in internals.leaf_terms(leaf, fieldname)}
+        terms = internals.leaf_terms(leaf, fieldname)
+        found = [internals.leaf_postings(leaf, fieldname, term)[0] for term in terms]
+        read.facets[fieldname] = FacetTable([term.decode("utf-8") for term in terms],
+                                            np.concatenate(found) if found else np.zeros(0, dtype=np.int64),
+                                            np.array([len(ids) for ids in found], dtype=np.int64))
     return read
 
 
