@@ -85,6 +85,12 @@ class EarlierVersion(models.Model):
 GUIDELINE_SEPARATOR = "\n"  # between the two guideline lines of an item's cited text
 
 
+def cited_text(maximus_guideline: str, claims_guideline: str) -> str:
+    """The guideline lines an item cites, as the index's guideline field holds them: the
+    MAXIMUS line, then the claims administrator's, one line apart."""
+    return GUIDELINE_SEPARATOR.join(filter(None, [maximus_guideline, claims_guideline]))
+
+
 class DisputedItem(models.Model):
     determination = models.ForeignKey(Determination, on_delete=models.CASCADE, related_name="items")
     position = models.PositiveSmallIntegerField(help_text="1-based order in the determination")
@@ -122,9 +128,7 @@ class DisputedItem(models.Model):
 
     @property
     def cited_text(self) -> str:
-        """The guideline lines the item cites, as the index's guideline field holds them: the
-        MAXIMUS line, then the claims administrator's, one line apart."""
-        return GUIDELINE_SEPARATOR.join(filter(None, [self.maximus_guideline, self.claims_guideline]))
+        return cited_text(self.maximus_guideline, self.claims_guideline)
 
     @property
     def reason_names(self) -> list[str]:

@@ -9,7 +9,7 @@ from whoosh import index as windex
 from search.engine import analysis, folder, whoosh_internals
 from search.engine.documents import whoosh_document
 from search.engine.schema import SCHEMA, TEXT_ANALYZER
-from search.indexing import ITEMS, _documents
+from search.indexing import documents as item_documents
 from search.models import Determination
 
 from .conftest import DWC, SEEDS, seed_text
@@ -86,7 +86,7 @@ def _contents(path) -> dict:
 @pytest.mark.parametrize("budget", [2_500_000, 5_000], ids=["in memory", "spilled to disk"])
 def test_the_fast_writer_writes_the_index_whooshs_writer_writes(ingested, tmp_path, budget):
     ingested(SEEDS, DWC)
-    documents = list(_documents(Determination.objects.prefetch_related(*ITEMS).order_by("pk")))
+    documents = list(item_documents(Determination.objects.order_by("pk")))
     assert len(documents) > 150
     _write(tmp_path / "whoosh", documents, fast=False)
     _write(tmp_path / "fast", documents, fast=True, budget=budget)
@@ -95,7 +95,7 @@ def test_the_fast_writer_writes_the_index_whooshs_writer_writes(ingested, tmp_pa
 
 def test_a_merge_by_the_fast_writer_writes_the_segment_whooshs_writer_writes(ingested, tmp_path):
     ingested(SEEDS, DWC)
-    documents = list(_documents(Determination.objects.prefetch_related(*ITEMS).order_by("pk")))
+    documents = list(item_documents(Determination.objects.order_by("pk")))
     for name, fast in (("whoosh", False), ("fast", True)):
         path = tmp_path / name
         path.mkdir()

@@ -59,10 +59,10 @@ def test_a_failed_rebuild_leaves_the_old_index_whole(data_dir, monkeypatch):
     ingest_paths([SEEDS])
     before = config.index_link().resolve()
 
-    def explode(determination):
+    def explode(rows):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(indexing, "item_documents", explode)
+    monkeypatch.setattr(indexing, "_documents", explode)
     with pytest.raises(RuntimeError):
         indexing.rebuild()
     assert config.index_link().resolve() == before
@@ -193,7 +193,7 @@ def test_a_batch_written_by_helper_processes_answers_like_one_written_by_one(dat
 
 def test_parts_keep_each_determination_whole_and_in_order(data_dir, monkeypatch):
     ingest_paths([SEEDS, DWC], index=False)
-    documents = list(indexing._documents(Determination.objects.prefetch_related(*indexing.ITEMS).order_by("pk")))
+    documents = list(indexing.documents(Determination.objects.order_by("pk")))
     monkeypatch.setattr(folder, "MERGE_BELOW", 40)
     cut = folder.parts(documents, 3)
     assert len(cut) == 3 and [d for part in cut for d in part] == documents
@@ -211,8 +211,8 @@ def test_a_batch_whose_helper_fails_is_not_indexed_at_all(data_dir, monkeypatch)
     ingest_paths([DWC], index=False)
     monkeypatch.setattr(folder, "MERGE_BELOW", 40)
     monkeypatch.setattr(config._config, "index_processes", 2)
-    stored = Determination.objects.filter(indexed=False).prefetch_related(*indexing.ITEMS).order_by("pk")
-    documents = list(indexing._documents(stored))
+    stored = Determination.objects.filter(indexed=False).order_by("pk")
+    documents = list(indexing.documents(stored))
     # The helper writes the first part; an item it cannot index fails it, after it wrote some.
     documents[3] = dataclasses.replace(documents[3], added="not a time")
     with pytest.raises(AttributeError):
@@ -266,3 +266,51 @@ def test_a_commit_deletes_the_items_of_exactly_the_determinations_the_index_hold
         with_documents = {slug for slug in asked if any(True for _ in searcher.document_numbers(slug=slug))}
     assert with_documents == set(stored[:absent // 2]) - {gone}
     assert with_documents <= held <= with_documents | {gone}
+
+
+def documents_from_models() -> list[engine.ItemDocument]:
+    """Each stored item as its model instances tell it, one relation at a time: what the rows
+    the indexer reads in bulk must make."""
+    made = []
+    for determination in Determination.objects.order_by("pk"):
+        for number, item in enumerate(determination.items.order_by("position")):
+            made.append(engine.ItemDocument(
+                slug=determination.slug, position=item.position, first=number == 0,
+                case_number=determination.case_number or "", decision_date=determination.decision_date,
+                added=determination.updated_at, request=item.request, rationale=item.rationale,
+                summary=determination.summary, outcome=item.outcome, drug=item.drug or "", brand=item.brand or "",
+                category=item.category, states=determination.reviewer_states,
+                specialties=determination.reviewer_specialties + determination.reviewer_subspecialties,
+                guidelines=item.guidelines,
+                sections=[citation.section.key for citation in item.citations.order_by("position")],
+                reasons=item.reasons, citations=item.cited_text, generated=determination.generated))
+    return made
+
+
+@pytest.mark.parametrize("chunk", [1, 7, 1000])  # chunks that cut the corpus anywhere, and one for all of it
+def test_the_documents_read_from_rows_are_the_stored_items_in_order(data_dir, chunk):
+    ingest_paths([SEEDS, DWC], index=False)
+    expected = documents_from_models()
+    assert len(expected) == DisputedItem.objects.count() > 150
+    assert any(document.sections for document in expected) and any(document.reasons for document in expected)
+    assert list(indexing.documents(Determination.objects.order_by("pk"), chunk=chunk)) == expected
+
+
+def test_a_determination_changed_while_its_batch_was_indexed_stays_flagged(data_dir, monkeypatch):
+    ingest_paths([SEEDS], index=False)
+    changed = Determination.objects.order_by("pk")[2]
+    replace = engine.replace
+
+    def edited_meanwhile(slugs, documents):
+        replace(slugs, documents)
+        changed.summary += " Amended."
+        changed.indexed = False
+        changed.save()  # what an admin's edit does: updated_at moves, the row is flagged again
+        monkeypatch.setattr(engine, "replace", replace)  # once
+
+    monkeypatch.setattr(engine, "replace", edited_meanwhile)
+    assert indexing.index_pending(batch=1000, go_on=iter([True, False]).__next__) == 5
+    assert list(Determination.objects.filter(indexed=False).values_list("slug", flat=True)) == [changed.slug]
+    assert indexing.index_pending(batch=1000) == 1
+    assert not Determination.objects.filter(indexed=False).exists()
+    assert indexing.check_against_database().ok
