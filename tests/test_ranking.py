@@ -245,7 +245,7 @@ def test_a_word_absent_from_every_segment_is_found_once_a_new_segment_holds_it(t
     assert internals.reader_memo(second, "contains") == {("body", b"vicodin"): True}  # one memo, kept on the reader
 
 
-def test_whole_index_postings_are_kept_within_a_quarter_of_the_budget_and_read_like_each_segments(tmp_path):
+def test_whole_index_postings_are_kept_within_half_the_budget_and_read_like_each_segments(tmp_path):
     from search.engine import segments
 
     words = [f"word{n}" for n in range(40)]
@@ -258,7 +258,31 @@ def test_whole_index_postings_are_kept_within_a_quarter_of_the_budget_and_read_l
                     for doc in internals.leaf_postings(leaf, "body", word.encode())[0].tolist()]
         assert docs.tolist() == expected and len(weights) == len(docs)
     merged = internals.kept_on_reader(reader, "merged postings", dict)
-    assert 0 < merged.bytes <= 2_000 and len(merged.terms) < len(words)
+    assert 0 < merged.bytes <= 4_000 and len(merged.terms) < len(words)
+
+
+def test_the_postings_kept_grow_with_the_index_and_a_smaller_budget_drops_the_oldest():
+    from search.engine import searcher as searcher_module
+    from search.engine import segments
+
+    floor = searcher_module.TERM_CACHE_BYTES
+    assert searcher_module.term_budget(1_000) == floor
+    assert searcher_module.term_budget(2_293_749) > 3 * floor  # the 1,000,000 run's items: a mix's terms fit
+    kept = segments.KeptPostings(10_000)
+    for n in range(5):
+        kept.put(("body", n), (np.arange(100, dtype=np.int64), np.ones(100, dtype=np.float32)))  # 1,600 bytes each
+    kept.get(("body", 0))  # used again: the newest
+    kept.resize(5_000)
+    assert list(kept) == [("body", 3), ("body", 4), ("body", 0)] and kept.bytes <= 5_000
+
+
+def test_a_worker_keeps_as_many_postings_as_its_index_is_large(corpus):
+    from search.engine import searcher as searcher_module
+
+    context = searcher_module.current()
+    budget = searcher_module.term_budget(context.version.doc_count)
+    assert context.store.term_budget == context.store.terms.budget == budget
+    assert context.version.scores.budget == budget // 2
 
 
 @pytest.mark.parametrize("facet", ["drug", "category"])

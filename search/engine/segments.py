@@ -73,6 +73,11 @@ class SegmentStore:
         self.term_budget = term_budget
         self.words: dict[tuple[str, str], object] = {}  # (segment, field) -> expand.Words
 
+    def fit(self, term_budget: int) -> None:
+        """Keep up to ``term_budget`` bytes of segments' postings from now on (the index grew or shrank)."""
+        self.term_budget = term_budget
+        self.terms.resize(term_budget)
+
     def segment(self, leaf, facet_fields: list[str]) -> Segment:
         key = internals.segment_id(leaf)
         with self.lock:
@@ -113,7 +118,7 @@ class SegmentStore:
         return found
 
     def _merged(self, reader) -> KeptPostings:
-        return internals.kept_on_reader(reader, "merged postings", lambda: KeptPostings(self.term_budget // 4))
+        return internals.kept_on_reader(reader, "merged postings", lambda: KeptPostings(self.term_budget // 2))
 
     def _gather(self, reader, fieldname: str, btext: bytes) -> Postings:
         leaves = internals.identified_leaves(reader)
@@ -203,6 +208,12 @@ class KeptPostings:
                 return
             self.terms[key] = found
             self.bytes += size
+            while self.bytes > self.budget:
+                self.bytes -= _kept_bytes(self.terms.popitem(last=False)[1])
+
+    def resize(self, budget: int) -> None:
+        with self.lock:
+            self.budget = budget
             while self.bytes > self.budget:
                 self.bytes -= _kept_bytes(self.terms.popitem(last=False)[1])
 
