@@ -12,7 +12,9 @@ import numpy as np
 import pytest
 
 from search import engine
-from search.engine import folder, published, searcher
+from search.engine import folder, published, searcher, segments
+from search.engine import whoosh_internals as internals
+from search.engine.schema import FACETS, facet_field
 from search.ingest import ingest_paths
 
 from .conftest import DWC, SEEDS
@@ -115,3 +117,59 @@ def test_a_publish_that_fails_leaves_the_commit_and_the_search_whole(data_dir, c
     assert "could not publish the index arrays" in caplog.text
     engine.reset()
     assert engine.search(engine.SearchParams(sort="newest")).count > 5
+
+
+def same_segment(one: segments.Segment, other: segments.Segment) -> bool:
+    return (one.count == other.count
+            and one.columns.keys() == other.columns.keys() and one.lengths.keys() == other.lengths.keys()
+            and all(np.array_equal(one.columns[name], other.columns[name]) for name in one.columns)
+            and all(np.array_equal(one.lengths[name], other.lengths[name]) for name in one.lengths)
+            and one.facets.keys() == other.facets.keys()
+            and all(one.facets[name].values == other.facets[name].values
+                    and np.array_equal(one.facets[name].ids, other.facets[name].ids)
+                    and np.array_equal(one.facets[name].counts, other.facets[name].counts) for name in one.facets))
+
+
+FACET_FIELDS = [facet_field(name) for name in FACETS]
+
+
+def test_the_writer_saves_each_segments_arrays_and_another_process_loads_them_as_read(ingested):
+    ingested(SEEDS, DWC)
+    with folder.open_index().searcher() as opened:
+        leaves = internals.leaves(opened.reader())
+        assert {path.name.split(".")[0] for path in (folder.live_index() / segments.SAVED).iterdir()} == {
+            internals.segment_id(leaf) for leaf, _ in leaves}
+        for leaf, _ in leaves:
+            loaded = segments._load(segments._saved_path(leaf), leaf, FACET_FIELDS)
+            assert loaded is not None and same_segment(loaded, segments._read_segment(leaf, FACET_FIELDS))
+            assert any(table.values for table in loaded.facets.values())
+    engine.reset()
+    built_from_saved = answers()
+    shutil.rmtree(folder.live_index() / segments.SAVED)
+    assert built_from_saved == answers()
+
+
+def test_a_damaged_or_mismatched_saved_file_is_read_again_from_the_segment(ingested):
+    ingested(SEEDS)
+    with folder.open_index().searcher() as opened:
+        leaf = internals.leaves(opened.reader())[0][0]
+        path = segments._saved_path(leaf)
+        path.write_bytes(path.read_bytes()[:100])  # cut short
+        assert segments._load(path, leaf, FACET_FIELDS) is None
+        store = segments.SegmentStore(0, saves=True)
+        assert same_segment(store.segment(leaf, FACET_FIELDS), segments._read_segment(leaf, FACET_FIELDS))
+        assert segments._load(path, leaf, FACET_FIELDS) is not None  # saved again, whole
+        assert segments._load(path, leaf, [*FACET_FIELDS, "f_not_a_facet"]) is None  # saved before a new facet
+
+
+def test_the_saved_arrays_of_segments_merged_away_are_deleted(data_dir, monkeypatch):
+    monkeypatch.setattr(folder, "MERGE_BELOW", 10_000)  # every commit's segment merges by tier
+    monkeypatch.setattr(folder, "MERGE_FACTOR", 2)
+    for path in sorted(SEEDS.glob("*.txt")):
+        ingest_paths([path])
+    saved = folder.live_index() / segments.SAVED
+    (saved / ".half-written.npz.1.tmp").write_bytes(b"")
+    ingest_paths([DWC])
+    with folder.open_index().searcher() as opened:
+        live = {internals.segment_id(leaf) for leaf, _ in internals.leaves(opened.reader())}
+    assert {path.name.split(".")[0] for path in saved.iterdir()} == live

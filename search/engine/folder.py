@@ -24,7 +24,7 @@ from whoosh import index as windex
 from whoosh.reading import SegmentReader
 from whoosh.writing import LockError
 
-from . import analysis, config, published, whoosh_internals
+from . import analysis, config, published, segments, whoosh_internals
 from .documents import ItemDocument, whoosh_document
 from .results import IndexMissing
 from .schema import SCHEMA
@@ -143,12 +143,11 @@ def _writing() -> Iterator:
 _store = None
 
 
-def _writer_store():
+def _writer_store() -> segments.SegmentStore:
     global _store
-    from .segments import SegmentStore
 
     if _store is None:
-        _store = SegmentStore(0)
+        _store = segments.SegmentStore(0, saves=True)
     return _store
 
 
@@ -160,6 +159,8 @@ def publish_arrays(path: Path) -> None:
     try:
         with windex.open_dir(str(path)).searcher() as searcher:
             published.publish(path, searcher.reader(), build_version(searcher, _writer_store()))
+            segments.prune_saved(path, {whoosh_internals.segment_id(leaf) for leaf, _ in
+                                        whoosh_internals.leaves(searcher.reader())})
     except Exception as error:  # noqa: BLE001 - a worker builds the arrays itself then; say why
         log.warning("could not publish the index arrays in %s (%s: %s); web workers will build them",
                     path, type(error).__name__, error)

@@ -34,6 +34,7 @@ import types
 from array import array
 from collections.abc import Callable, Iterator
 from operator import itemgetter
+from pathlib import Path
 from typing import TypeVar
 
 import numpy as np
@@ -107,6 +108,14 @@ def has_segment(leaf) -> bool:
 def segment_id(leaf) -> str | None:
     """A segment's lasting name; None for an empty index's reader."""
     return leaf.segment().segment_id() if has_segment(leaf) else None
+
+
+def leaf_folder(leaf) -> Path | None:
+    """The index folder a segment's reader reads from (a compound segment's reader reads through
+    an overlay of its compound file and that folder); None when it is not on disk."""
+    storage = leaf.storage() if has_segment(leaf) else None
+    folder = getattr(getattr(storage, "b", storage), "folder", None)
+    return Path(folder) if folder else None
 
 
 def leaf_postings(leaf, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.ndarray]:
