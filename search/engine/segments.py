@@ -287,14 +287,17 @@ class KeptPostings:
                 return
             self.terms[key] = found
             self.bytes += size
-            while self.bytes > self.budget:
-                self.bytes -= _kept_bytes(self.terms.popitem(last=False)[1])
+            self._evict()
 
     def resize(self, budget: int) -> None:
         with self.lock:
             self.budget = budget
-            while self.bytes > self.budget:
-                self.bytes -= _kept_bytes(self.terms.popitem(last=False)[1])
+            self._evict()
+
+    def _evict(self) -> None:
+        """Drop the least recently used until within the budget (the lock held)."""
+        while self.bytes > self.budget:
+            self.bytes -= _kept_bytes(self.terms.popitem(last=False)[1])
 
     def drop(self, unwanted) -> None:
         """Forget every key ``unwanted(key)`` is true of."""
