@@ -8,7 +8,7 @@ from whoosh import index as windex
 
 from search.engine import analysis, folder, whoosh_internals
 from search.engine.documents import whoosh_document
-from search.engine.schema import SCHEMA, TEXT_ANALYZER
+from search.engine.schema import FACETS, SCHEMA, TEXT_ANALYZER
 from search.indexing import documents as item_documents
 from search.models import Determination
 
@@ -18,6 +18,8 @@ pytestmark = pytest.mark.django_db
 
 INDEXERS = analysis.indexers(SCHEMA)
 TEXT_FIELDS = ("request", "rationale", "summary", "guideline")
+# Each text field, its word pairs and its sentences, from one pass over the text (cited guidelines have no pairs).
+ONE_PASS = {name for field in TEXT_FIELDS for name in (field, f"{field}_pairs", f"{field}_sentences")} - {"guideline_pairs"}
 
 
 def real_texts(real_items) -> list[str]:
@@ -27,9 +29,20 @@ def real_texts(real_items) -> list[str]:
     return [text for text in texts if analysis._WORD.search(text)]
 
 
-def test_the_one_pass_fields_are_every_text_field_and_its_pairs_and_sentences():
-    expected = {name for field in TEXT_FIELDS for name in (field, f"{field}_pairs", f"{field}_sentences")}
-    assert set(INDEXERS) == expected - {"guideline_pairs"}  # cited guidelines have no pairs field
+def test_every_indexed_field_of_the_schema_is_indexed_without_whooshs_analyzers():
+    assert ONE_PASS <= set(INDEXERS)
+    assert set(INDEXERS) == {name for name, field in SCHEMA.items() if field.indexed}
+
+
+def test_the_id_keyword_and_name_fields_get_the_postings_their_analyzers_give():
+    values = ["", " ", "CM16-0213037", "cm16-0213037#2", "Norco, HYDROCODONE  bitartrate,, ,x", "Pain Medicine,Orthopaedic Surgery",
+              "ACOEM Ch. 12 p. 301, ODG Pain (Chronic)", "Lyrica  Pregabalin 75mg", "tab\tand\nnewline", "Ärzte Über"]
+    for name in ("key", "slug", "case", "drug", *(f"f_{facet}" for facet in FACETS)):
+        for value in values:
+            expected = list(SCHEMA[name].index(value))
+            assert analysis.postings(INDEXERS[name], value) == (
+                sorted((term, weight, value) for term, _, weight, value in expected),
+                sum(frequency for _, frequency, _, _ in expected)), (name, value)
 
 
 def test_each_field_gets_the_postings_its_own_analyzer_gives_on_every_real_text(real_items):
@@ -37,7 +50,10 @@ def test_each_field_gets_the_postings_its_own_analyzer_gives_on_every_real_text(
     assert len(texts) > 400
     for name, index in INDEXERS.items():
         for text in texts:
-            assert sorted(index(text)) == sorted(SCHEMA[name].index(text)), (name, text[:80])
+            expected = list(SCHEMA[name].index(text))
+            assert analysis.postings(index, text) == (
+                sorted((term, weight, value) for term, _, weight, value in expected),
+                sum(frequency for _, frequency, _, _ in expected)), (name, text[:80])
 
 
 def test_the_highlighters_words_are_the_text_analyzers_with_their_characters_and_numbers(real_items):
@@ -48,8 +64,9 @@ def test_the_highlighters_words_are_the_text_analyzers_with_their_characters_and
 
 
 def test_a_text_without_words_gives_no_postings_where_whooshs_pairs_would_raise():
-    for name, index in INDEXERS.items():
-        assert list(index("")) == [] and list(index(" ... -- ")) == [], name
+    for name in ONE_PASS:
+        index = INDEXERS[name]
+        assert analysis.postings(index, "") == ([], 0) and analysis.postings(index, " ... -- ") == ([], 0), name
 
 
 def _write(path, documents, *, fast: bool, budget: int = 2_500_000) -> None:
@@ -93,22 +110,28 @@ def test_the_fast_writer_writes_the_index_whooshs_writer_writes(ingested, tmp_pa
     assert _contents(tmp_path / "fast") == _contents(tmp_path / "whoosh")
 
 
-def test_a_merge_by_the_fast_writer_writes_the_segment_whooshs_writer_writes(ingested, tmp_path):
+@pytest.mark.parametrize("budget", [2_500_000, 5_000], ids=["in memory", "spilled to disk"])
+def test_a_merge_by_the_fast_writer_writes_the_segment_whooshs_writer_writes(ingested, tmp_path, budget):
+    """The last commit both adds documents and merges the segments before it, as an ingest's does:
+    the pool then holds the same terms from the indexers (str) and from the merged readers (bytes)."""
     ingested(SEEDS, DWC)
     documents = list(item_documents(Determination.objects.order_by("pk")))
+    *merged, added = [documents[start:start + 60] for start in range(0, len(documents), 60)]
     for name, fast in (("whoosh", False), ("fast", True)):
         path = tmp_path / name
         path.mkdir()
         ix = windex.create_in(str(path), SCHEMA)
-        for start in range(0, len(documents), 60):  # segments to merge, each with deletions
+        for chunk in merged:  # segments to merge, each with deletions
             writer = ix.writer()
-            for document in documents[start:start + 60]:
+            for document in chunk:
                 writer.add_document(**whoosh_document(document))
-            writer.delete_by_term("key", documents[start].key)
+            writer.delete_by_term("key", chunk[0].key)
             writer.commit(merge=False)
         writer = ix.writer()
         if fast:
-            writer = whoosh_internals.fast_writer(writer, indexers=analysis.indexers(writer.schema), budget=5_000)
+            writer = whoosh_internals.fast_writer(writer, indexers=analysis.indexers(writer.schema), budget=budget)
+        for document in added:
+            writer.add_document(**whoosh_document(document))
         writer.commit(optimize=True)
         assert len(ix._segments()) == 1
     assert _contents(tmp_path / "fast") == _contents(tmp_path / "whoosh")

@@ -7,108 +7,234 @@ indexing cost. Here one pass finds the words and their stems, and each field's p
 made from that pass: the same terms, frequencies, weights and positions as the field's own
 analyzer gives (tests/test_analysis.py compares them on real determinations).
 
-``indexers(schema)`` names the fields of a writer's schema this applies to; a field whose
-analyzer or format is not one of these three (an index written before a change) is indexed by
-Whoosh as always.
+The ID and KEYWORD fields (key, slug, case, drug, the facets) are split the same way without
+Whoosh's token objects (``_splitter``). ``indexers(schema)`` names the fields of a writer's schema
+this applies to; a field whose analyzer or format is not one of these (an index written before
+a change) is indexed by Whoosh as always.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import re
+from collections import Counter, defaultdict
+from collections.abc import Callable
 from functools import lru_cache
 from itertools import pairwise
+from operator import sub
+from pickle import dumps
 
-from whoosh.formats import Frequency, Positions
+from whoosh.analysis import IDTokenizer, LowercaseFilter, RegexTokenizer, StripFilter
+from whoosh.formats import Existence, Frequency, Positions
 from whoosh.lang.porter import stem
 from whoosh.system import pack_uint
 
 from .schema import PAIR_ANALYZER, SENTENCE_ANALYZER, TEXT_ANALYZER
-from .sentences import sentence_positions
+from .sentences import SAME_SENTENCE, SENTENCE, sentence_starts
 
-Posting = tuple[bytes, int, float, bytes]  # (term, frequency, weight, encoded value), as Field.index gives
-Indexer = Callable[[str], Iterator[Posting]]
+Posting = tuple[bytes, float, bytes]  # (term, weight, encoded value)
+# (text, document number, boost, the pool's postings of the field by term) -> (the field's length,
+# how many postings): adds the document's postings, (document number, weight, encoded value), to
+# each of its terms' lists.
+Indexer = Callable[[str, int, float, defaultdict[str, list]], tuple[int, int]]
 
 _WORD = TEXT_ANALYZER.items[0].expression  # the tokenizer's pattern: one definition of a word
-_stem = lru_cache(maxsize=100_000)(stem)
+# The same pattern without its group, so findall gives whole words, a text at a time in C.
+_WORDS = re.compile(_WORD.pattern.replace("(", "(?:"), _WORD.flags)
+STEMS_KEPT = 200_000
+
+
+class _Stems(dict):
+    """A word as written -> its stem (lowercased, then Porter's), each worked out once: looked up
+    a text at a time with ``map``. Forgotten when it holds STEMS_KEPT words."""
+
+    def __missing__(self, word: str) -> str:
+        if len(self) >= STEMS_KEPT:
+            self.clear()
+        found = self[word] = stem(word.lower())
+        return found
+
+
+_STEM_OF = _Stems()
 
 
 @lru_cache(maxsize=4)  # the three fields of a text are indexed one after another
 def _words(text: str) -> tuple[list[str], list[int]]:
-    """(the stem of each word, the character it starts at), in text order."""
-    stems, starts = [], []
-    for match in _WORD.finditer(text):
-        stems.append(_stem(match.group(0).lower()))
-        starts.append(match.start())
-    return stems, starts
+    """(the stem of each word, its position in the sentence field), in text order.
+
+    The text is read a sentence at a time (sentences.sentence_starts): a sentence starts after a
+    space, never inside a word, so its words are the words of the whole text that start in it,
+    and each is placed as sentences.py's placer places it."""
+    starts, codes = sentence_starts(text)
+    stems: list[str] = []
+    places: list[int] = []
+    find, stem_of = _WORDS.findall, _STEM_OF.__getitem__
+    current = word = 0
+    for start, end, code in zip(starts, [*starts[1:], len(text)], codes):
+        words = find(text, start, end)
+        if not words:
+            continue
+        if code != current:
+            current, word = code, 0
+        stems += map(stem_of, words)
+        base, last = code * SENTENCE, word + len(words) - 1
+        if last <= SAME_SENTENCE:
+            places += range(base + word, base + last + 1)
+        else:  # a sentence longer than SAME_SENTENCE words: the rest share its last place
+            places += [base + min(number, SAME_SENTENCE) for number in range(word, last + 1)]
+        word = last + 1
+    return stems, places
 
 
 def word_spans(text: str) -> list[tuple[str, int, int, int]]:
     """(stem, first character, end, word number) of each word, as TEXT_ANALYZER gives them with
     ``chars`` and ``positions``: what the highlighter marks by, read without Whoosh's generator chain."""
-    return [(_stem(match.group(0).lower()), match.start(), match.end(), number)
+    return [(_STEM_OF[match.group(0)], match.start(), match.end(), number)
             for number, match in enumerate(_WORD.finditer(text))]
 
 
 def stems(text: str) -> list[str]:
     """The stems of the text's words, in order: ``schema.analysed`` without Whoosh's generator chain."""
-    return [_stem(match.group(0).lower()) for match in _WORD.finditer(text)]
+    return list(map(_STEM_OF.__getitem__, _WORDS.findall(text)))
 
 
-def _grouped(terms: list[str], positions: list[int]) -> dict[str, list[int]]:
-    grouped: dict[str, list[int]] = {}
+def _encoded(positions: list[int]) -> bytes:
+    """``Positions.encode``: the count, then the gaps between positions, pickled."""
+    return pack_uint(len(positions)) + dumps([positions[0], *map(sub, positions[1:], positions)], 2)
+
+
+def _where(terms: list[str], positions) -> dict[str, int | list[int]]:
+    """Each term's position, or its positions when it occurs more than once (most occur once: an
+    int costs no list)."""
+    where: dict[str, int | list[int]] = {}
+    get = where.get
     for term, position in zip(terms, positions):
-        grouped.setdefault(term, []).append(position)
-    return grouped
+        held = get(term)
+        if held is None:
+            where[term] = position
+        elif held.__class__ is int:
+            where[term] = [held, position]
+        else:
+            held.append(position)
+    return where
 
 
-# Most words occur once in a text: their encoded position, made once per position (the first
-# ONE_POSITION_CACHED positions: a few megabytes at most).
+# Most words occur once in a text: their encoded position, made once per position (up to
+# ONE_POSITION_CACHED positions, then forgotten and made again: a few megabytes at most).
 _ONE_POSITION: dict[int, bytes] = {}
 ONE_POSITION_CACHED = 1 << 16
 
 
-def _positions(grouped: dict[str, list[int]], format: Positions) -> Iterator[Posting]:
-    boost, encode, once = format.field_boost, format.encode, _ONE_POSITION
-    for term, where in grouped.items():
-        if len(where) == 1 and where[0] < ONE_POSITION_CACHED:
-            value = once.get(where[0])
+def _add_positions(where: dict[str, int | list[int]], format: Positions, docnum: int, boost: float,
+                   terms: defaultdict[str, list]) -> None:
+    field_boost, encode, once = format.field_boost, _encoded, _ONE_POSITION
+    single = 1.0 * field_boost * boost
+    for term, held in where.items():
+        if held.__class__ is int:
+            value = once.get(held)
             if value is None:
-                value = once[where[0]] = encode(where)
+                if len(once) >= ONE_POSITION_CACHED:
+                    once.clear()
+                value = once[held] = encode([held])
+            posting = (docnum, single, value)
         else:
-            value = encode(where)
-        yield term.encode("utf-8"), len(where), float(len(where)) * boost, value
+            posting = (docnum, float(len(held)) * field_boost * boost, encode(held))
+        terms[term].append(posting)
 
 
-def _frequencies(terms: list[str], format: Frequency) -> Iterator[Posting]:
-    counts: dict[str, int] = {}
-    for term in terms:
-        counts[term] = counts.get(term, 0) + 1
-    boost = format.field_boost
+_COUNT: dict[int, bytes] = {}  # pack_uint(count), made once per count
+
+
+def _add_frequencies(terms_of_text: list[str], format: Frequency, docnum: int, boost: float,
+                     terms: defaultdict[str, list]) -> int:
+    field_boost, packed = format.field_boost, _COUNT
+    counts = Counter(terms_of_text)
     for term, count in counts.items():
-        yield term.encode("utf-8"), count, float(count) * boost, pack_uint(count)
+        value = packed.get(count)
+        if value is None:
+            value = packed[count] = pack_uint(count)
+        posting = (docnum, float(count) * field_boost * boost, value)
+        terms[term].append(posting)
+    return len(counts)
 
 
 def _pairs(stems: list[str]) -> list[str]:
     """Neighbouring stems joined by a space (BiWordFilter): a one-word text is its word."""
     if len(stems) < 2:
         return list(stems)
-    return [f"{first} {second}" for first, second in pairwise(stems)]
+    return list(map(" ".join, pairwise(stems)))
 
 
 def _word_indexer(format: Positions) -> Indexer:
-    def index(text: str) -> Iterator[Posting]:
+    def index(text: str, docnum: int, boost: float, terms: defaultdict[str, list]) -> tuple[int, int]:
         stems, _ = _words(text)
-        return _positions(_grouped(stems, list(range(len(stems)))), format)
+        where = _where(stems, range(len(stems)))
+        _add_positions(where, format, docnum, boost, terms)
+        return len(stems), len(where)
     return index
 
 
 def _pair_indexer(format: Frequency) -> Indexer:
-    return lambda text: _frequencies(_pairs(_words(text)[0]), format)
+    def index(text: str, docnum: int, boost: float, terms: defaultdict[str, list]) -> tuple[int, int]:
+        pairs = _pairs(_words(text)[0])
+        return len(pairs), _add_frequencies(pairs, format, docnum, boost, terms)
+    return index
 
 
 def _sentence_indexer(format: Positions) -> Indexer:
-    def index(text: str) -> Iterator[Posting]:
-        stems, starts = _words(text)
-        return _positions(_grouped(stems, sentence_positions(text, starts)), format)
+    def index(text: str, docnum: int, boost: float, terms: defaultdict[str, list]) -> tuple[int, int]:
+        stems, places = _words(text)
+        where = _where(stems, places)
+        _add_positions(where, format, docnum, boost, terms)
+        return len(stems), len(where)
+    return index
+
+
+def postings(index: Indexer, text: str) -> tuple[list[Posting], int]:
+    """What ``index`` adds for ``text`` as one document: (term, weight, encoded value) in term
+    order, and the field's length (Whoosh's sum of frequencies), to compare with a field's own."""
+    terms: defaultdict[str, list] = defaultdict(list)
+    length, _ = index(text, 0, 1.0, terms)
+    return sorted((term.encode("utf-8"), weight, value) for term, [(_, weight, value)] in terms.items()), length
+
+
+def _splitter(analyzer) -> Callable[[str], list[str]] | None:
+    """The terms an analyzer of a single-valued field gives, read without its generator chain: an
+    ``IDTokenizer`` (the whole value), or a ``RegexTokenizer`` followed by any of ``StripFilter``
+    and ``LowercaseFilter`` (ID, KEYWORD and name fields). None for any other analyzer."""
+    items = list(getattr(analyzer, "items", [analyzer]))
+    if type(items[0]) is IDTokenizer and len(items) == 1:
+        return lambda text: [text]
+    if type(items[0]) is not RegexTokenizer or items[0].gaps:
+        return None
+    expression = items[0].expression
+    if expression.groups:
+        if expression.pattern != _WORD.pattern:
+            return None
+        expression = _WORDS
+    filters = tuple(type(item) for item in items[1:])
+    find = expression.findall
+    if filters == ():
+        return find
+    if filters == (LowercaseFilter,):
+        return lambda text: [part.lower() for part in find(text)]
+    if filters == (StripFilter, LowercaseFilter):
+        return lambda text: [part.strip().lower() for part in find(text)]
+    return None
+
+
+def _frequency_indexer(format: Frequency, split: Callable[[str], list[str]]) -> Indexer:
+    def index(text: str, docnum: int, boost: float, terms: defaultdict[str, list]) -> tuple[int, int]:
+        words = split(text)
+        return len(words), _add_frequencies(words, format, docnum, boost, terms)
+    return index
+
+
+def _existence_indexer(format: Existence, split: Callable[[str], list[str]]) -> Indexer:
+    def index(text: str, docnum: int, boost: float, terms: defaultdict[str, list]) -> tuple[int, int]:
+        words = set(split(text))
+        weight = format.field_boost * boost
+        for word in words:
+            terms[word].append((docnum, weight, b""))
+        return len(words), len(words)
     return index
 
 
@@ -118,11 +244,19 @@ _KINDS = ((TEXT_ANALYZER, Positions, _word_indexer), (PAIR_ANALYZER, Frequency, 
 
 
 def indexers(schema) -> dict[str, Indexer]:
-    """The fields of ``schema`` (a writer's: the index's own) indexed from one pass, and how."""
+    """The fields of ``schema`` (a writer's: the index's own) indexed here, and how: the text
+    fields from one pass over each text, the others (ID, KEYWORD, names) by ``_splitter``."""
     found = {}
     for name, field in schema.items():
-        for analyzer, format_class, make in _KINDS:
-            if type(field.format) is format_class and getattr(field, "analyzer", None) == analyzer:
+        analyzer = getattr(field, "analyzer", None)
+        for kind_analyzer, format_class, make in _KINDS:
+            if type(field.format) is format_class and analyzer == kind_analyzer:
                 found[name] = make(field.format)
                 break
+        else:
+            split = _splitter(analyzer) if analyzer is not None and field.format is not None else None
+            if split is not None and type(field.format) is Frequency:
+                found[name] = _frequency_indexer(field.format, split)
+            elif split is not None and type(field.format) is Existence:
+                found[name] = _existence_indexer(field.format, split)
     return found

@@ -95,11 +95,6 @@ class SentenceTokenizer(Tokenizer):
             yield token
 
 
-def sentence_positions(text: str, word_starts: list[int]) -> list[int]:
-    """The sentence-field position of each word of ``text``, from the character it starts at."""
-    return list(map(_placer(*sentence_starts(text)), word_starts))
-
-
 def _placer(starts: list[int], codes: list[int]) -> Callable[[int], int]:
     """Where each next word goes, given where it starts: its sentence's code times SENTENCE,
     plus its place in the sentence. Words are given in text order."""

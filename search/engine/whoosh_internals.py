@@ -14,7 +14,8 @@ with Whoosh's own matchers, so an upgrade that moved anything fails loudly.
   while writing them it reads each posting's document length from the column file, one call
   each. Grouped by term in memory and with each field's lengths read once, a batch of an
   ingest indexes about twice as fast; past the budget, runs spill to disk as before. Its
-  ``add_document`` takes each text field's postings from analysis.py where it can.
+  ``add_document`` has analysis.py's indexers add each field's postings straight to the pool's
+  list for the term (every indexed field of the current schema): no Posting tuple per word.
 - Segments written by other processes (``unlocked_writer``, ``finish_segment``, ``add_segment``):
   a helper process writes part of a batch as a segment of its own, unlocked, as Whoosh's
   multi-process writer does with ``multisegment``; the writer holding the lock lists it in its
@@ -32,6 +33,7 @@ import io
 import threading
 import types
 from array import array
+from collections import defaultdict
 from collections.abc import Callable, Iterator
 from operator import itemgetter
 from pathlib import Path
@@ -194,38 +196,67 @@ _BY_DOCUMENT = itemgetter(0)
 _LENGTH_OF_BYTE = [byte_to_length(value) if value else 0 for value in range(256)]
 
 
+def _as_bytes(terms: dict) -> dict[bytes, list]:
+    """A field's postings by term with every term as bytes: a writer that adds documents and merges
+    segments in one commit pools str terms from the indexers and bytes from the merged readers,
+    sometimes of the same term, whose two lists are then merged in document order."""
+    found: dict[bytes, list] = {}
+    for term, postings in terms.items():
+        btext = term.encode("utf-8") if term.__class__ is str else term
+        earlier = found.get(btext)
+        found[btext] = postings if earlier is None else sorted(earlier + postings, key=_BY_DOCUMENT)
+    return found
+
+
 class GroupedPostingPool(PostingPool):
-    """A writer's postings grouped by (field, term) in memory, each term's in document order,
+    """A writer's postings grouped by field and term in memory, each term's in document order,
     up to ``budget`` postings; past it the lot is written out as a sorted run and Whoosh's
-    external merge takes over, as its own pool does (a merge of many segments)."""
+    external merge takes over, as its own pool does (a merge of many segments).
+
+    ``fields[fieldname][term]`` (a defaultdict) is the term's list of (document number, weight, encoded value).
+    A term is the str analysis.py's indexers give or the bytes of a field's own ``index`` or of a
+    merged segment. Sorted, either gives the order of the terms' UTF-8 bytes, the index's order;
+    a field holding both is made all bytes first (``_as_bytes``).
+    """
 
     def __init__(self, tempstore, segment, *, budget: int):
         super().__init__(tempstore, segment)
-        self.grouped: dict[tuple[str, bytes], list[tuple]] = {}
+        self.fields: dict[str, dict] = {}
         self.count = 0
         self.budget = budget
 
+    def field(self, fieldname: str) -> dict:
+        """The postings of ``fieldname`` by term (made on first use)."""
+        terms = self.fields.get(fieldname)
+        if terms is None:
+            terms = self.fields[fieldname] = defaultdict(list)
+            self.fieldnames.add(fieldname)
+        return terms
+
     def add(self, item):
         fieldname, btext, docnum, weight, vbytes = item
-        postings = self.grouped.get((fieldname, btext))
-        if postings is None:
-            postings = self.grouped[(fieldname, btext)] = []
-            self.fieldnames.add(fieldname)
-        postings.append((docnum, weight, vbytes))
+        self.field(fieldname)[btext].append((docnum, weight, vbytes))
         self.count += 1
         if self.count >= self.budget:
             self._spill()
 
+    def terms(self) -> Iterator[tuple[str, bytes, list]]:
+        """(field name, term as bytes, its postings in document order), in the index's order."""
+        for fieldname in sorted(self.fields):
+            terms = self.fields[fieldname]
+            if len({term.__class__ for term in terms}) > 1:
+                terms = _as_bytes(terms)
+            for term in sorted(terms):
+                yield fieldname, term.encode("utf-8") if term.__class__ is str else term, terms[term]
+
     def _sorted(self) -> Iterator[tuple]:
-        grouped = self.grouped
-        for key in sorted(grouped):
-            fieldname, btext = key
-            for docnum, weight, vbytes in sorted(grouped[key], key=_BY_DOCUMENT):
+        for fieldname, btext, postings in self.terms():
+            for docnum, weight, vbytes in postings:
                 yield fieldname, btext, docnum, weight, vbytes
 
     def _spill(self) -> None:
         self.current = list(self._sorted())
-        self.grouped, self.count = {}, 0
+        self.fields, self.count = {}, 0
         PostingPool.save(self)
 
     def items(self, maxfiles=128):
@@ -235,7 +266,7 @@ class GroupedPostingPool(PostingPool):
         return SortingPool.items(self, maxfiles)
 
     def cleanup(self):
-        self.grouped, self.count = {}, 0
+        self.fields, self.count = {}, 0
         super().cleanup()
 
 
@@ -260,14 +291,28 @@ class _CachedLengths:
         return lengths[docnum] if docnum < len(lengths) else default
 
 
-def _add_grouped(fieldwriter, schema, lengths: _CachedLengths | None, grouped: dict) -> None:
+def _block_lengths(field_lengths: list[int], docnums: tuple[int, ...]) -> tuple[int | None, int]:
+    """(shortest, longest) of the documents' lengths that are not 0, as add_posting keeps them."""
+    if not field_lengths:
+        return None, 0
+    known = len(field_lengths)
+    present = [field_lengths[d] for d in docnums if d < known]
+    shortest = min(present, default=0)
+    if shortest == 0:  # a document without the field, or past the column: add_posting skips those
+        present = [length for length in present if length]
+        return (min(present) if present else None), max(present, default=0)
+    return shortest, max(present)
+
+
+def _add_grouped(fieldwriter, schema, lengths: _CachedLengths | None, pool: GroupedPostingPool) -> None:
     """FieldWriter.add_postings over a pool that never spilled, a block of postings at a time:
     W3PostingsWriter.add_posting's bookkeeping (ids, weights, values, the block's shortest and
-    longest documents and greatest weight) done for a block in one go, not one call per posting."""
+    longest documents and greatest weight) done for a block in one go, not one call per posting.
+    Each term's postings are already in document order: a document adds its postings after the
+    one before it, and one posting per term."""
     current = None
     field_lengths: list[int] = []
-    for key in sorted(grouped):
-        fieldname, btext = key
+    for fieldname, btext, postings in pool.terms():
         if fieldname != current:
             if current is not None:
                 fieldwriter.finish_field()
@@ -277,8 +322,6 @@ def _add_grouped(fieldwriter, schema, lengths: _CachedLengths | None, grouped: d
         fieldwriter.start_term(btext)
         block_writer = fieldwriter._postwriter
         limit = block_writer._blocklimit
-        postings = sorted(grouped[key], key=_BY_DOCUMENT)
-        known = len(field_lengths)
         for start in range(0, len(postings), limit):
             if start:  # add_posting writes a full block when the next posting comes; finish_term the last
                 block_writer._write_block()
@@ -286,11 +329,8 @@ def _add_grouped(fieldwriter, schema, lengths: _CachedLengths | None, grouped: d
             block_writer._ids = array("I", docnums)
             block_writer._weights = array("f", weights)
             block_writer._values = [value for value in values if value]
-            heaviest = max(weights)
-            block_writer._maxweight = max(0, heaviest)
-            present = [length for length in (field_lengths[d] if d < known else 0 for d in docnums) if length]
-            block_writer._minlength = min(present) if present else None
-            block_writer._maxlength = max(present) if present else 0
+            block_writer._maxweight = max(0, max(weights))
+            block_writer._minlength, block_writer._maxlength = _block_lengths(field_lengths, docnums)
         fieldwriter.finish_term()
     if current is not None:
         fieldwriter.finish_field()
@@ -303,7 +343,7 @@ def _flush_segment(self: SegmentWriter) -> None:
     perdoc = self.per_document_reader() if self.codec.length_stats else None
     lengths = _CachedLengths(perdoc, self.docnum) if perdoc else None
     if not self.pool.runs and hasattr(self, "indexers"):
-        _add_grouped(self.fieldwriter, self.schema, lengths, self.pool.grouped)
+        _add_grouped(self.fieldwriter, self.schema, lengths, self.pool)
     else:
         self.fieldwriter.add_postings(self.schema, lengths, self.pool.iter_postings())
     self.fieldwriter.close()
@@ -313,11 +353,11 @@ def _flush_segment(self: SegmentWriter) -> None:
 
 def _add_document(self: SegmentWriter, **fields) -> None:
     """SegmentWriter.add_document for schemas without spelling or vector fields, each field
-    indexed by ``self.indexers[name]`` where there is one (analysis.py), else by the field;
-    postings go straight into the grouped pool's lists."""
+    indexed by ``self.indexers[name]`` where there is one (analysis.py: it adds its postings to
+    the pool itself), else by the field; postings go straight into the pool's lists."""
     self._check_state()
     schema, perdoc, docnum, pool = self.schema, self.perdocwriter, self.docnum, self.pool
-    grouped = pool.grouped
+    indexers = self.indexers
     docboost = self._doc_boost(fields)
     fieldnames = sorted(name for name in fields if not name.startswith("_"))
     self._check_fields(schema, fieldnames)
@@ -331,17 +371,20 @@ def _add_document(self: SegmentWriter, **fields) -> None:
         length = 0
         if field.indexed:
             boost = self._field_boost(fields, fieldname, docboost)
-            index = self.indexers.get(fieldname) if isinstance(value, str) else None
-            scorable = field.scorable
-            for tbytes, freq, weight, vbytes in (index or field.index)(value):
-                if scorable:
-                    length += freq
-                postings = grouped.get((fieldname, tbytes))
-                if postings is None:
-                    postings = grouped[(fieldname, tbytes)] = []
-                    pool.fieldnames.add(fieldname)
-                postings.append((docnum, weight * boost, vbytes))
-                added += 1
+            terms = pool.field(fieldname)
+            index = indexers.get(fieldname) if value.__class__ is str else None
+            if index is not None:
+                length, postings = index(value, docnum, boost, terms)
+                added += postings
+                if not field.scorable:
+                    length = 0
+            else:
+                scorable = field.scorable
+                for tbytes, freq, weight, vbytes in field.index(value):
+                    if scorable:
+                        length += freq
+                    terms[tbytes].append((docnum, weight * boost, vbytes))
+                    added += 1
         stored = fields.get(f"_stored_{fieldname}", value)
         perdoc.add_field(fieldname, field, stored if field.stored else None, length)
         if field.column_type and stored is not None:
