@@ -4,13 +4,15 @@ real documents. Whoosh's analyzers and writer are the expected values here, not 
 from __future__ import annotations
 
 import pytest
+from django.core.management import CommandError, call_command
 from whoosh import index as windex
 
+from devtools import write_bench
 from search.engine import analysis, folder, whoosh_internals
 from search.engine.documents import whoosh_document
 from search.engine.schema import FACETS, SCHEMA, TEXT_ANALYZER
 from search.indexing import documents as item_documents
-from search.models import Determination
+from search.models import Determination, DisputedItem
 
 from .conftest import DWC, SEEDS, seed_text
 
@@ -141,3 +143,19 @@ def test_the_site_writes_with_the_fast_writer(data_dir):
     with folder._writing() as writer:
         assert isinstance(writer.pool, whoosh_internals.GroupedPostingPool)
         assert set(writer.indexers) == set(INDEXERS)
+
+
+def test_the_write_bench_writes_every_item_of_the_determinations_asked_for_with_both_writers(ingested):
+    ingested(SEEDS, DWC)
+    report = write_bench.measure_write(docs=10, repeat=1)
+    first = Determination.objects.order_by("pk")[:10]
+    assert report["documents"] == 10
+    assert report["items"] == DisputedItem.objects.filter(determination__in=list(first)).count()
+    for name in write_bench.WRITERS:
+        assert report[name]["add_s"] >= 0 and report[name]["commit_s"] >= 0
+    assert "the engine's writer is" in write_bench.table(report)
+
+
+def test_the_write_bench_says_so_when_nothing_is_stored(db, data_dir):
+    with pytest.raises(CommandError, match="no determination is stored"):
+        call_command("bench_write", "--docs", "5", "--repeat", "1")
