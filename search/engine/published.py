@@ -39,7 +39,7 @@ KEEP = 3  # generations kept: the newest, and two for workers that have not refr
 ARRAYS = "arrays"
 
 
-class Postings(Mapping):
+class ValuePostings(Mapping):
     """Facet value -> its documents: slices of the facet's (document, code) pairs, in code order."""
 
     def __init__(self, values: list[str], docs: np.ndarray, offsets: np.ndarray):
@@ -56,6 +56,11 @@ class Postings(Mapping):
 
     def __len__(self) -> int:
         return len(self.codes)
+
+
+def value_offsets(codes: np.ndarray, values: int) -> np.ndarray:
+    """Where each value's documents start in its facet's pairs sorted by code, and where the last ends."""
+    return np.concatenate([[0], np.cumsum(np.bincount(codes, minlength=values))]).astype(np.int64)
 
 
 def pair_keys(codes: np.ndarray, docs: np.ndarray, overturned: np.ndarray) -> np.ndarray:
@@ -113,8 +118,7 @@ def _arrays(version: Version) -> dict[str, np.ndarray]:
     for name in version.values:
         arrays[f"pair_docs.{name}"] = version.pair_docs[name]
         arrays[f"pair_keys.{name}"] = version.pair_keys[name]
-        sizes = np.bincount(pair_codes(version.pair_keys[name]), minlength=len(version.values[name]))
-        arrays[f"offsets.{name}"] = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+        arrays[f"offsets.{name}"] = version.postings[name].offsets
     arrays.update({f"lengths.{name}": lengths for name, lengths in version.lengths.items()})
     arrays.update({f"bitmaps.{name}": maps for name, maps in version.bitmaps.items()})
     arrays["overturned_bits"] = version.overturned_bits
@@ -182,7 +186,7 @@ def load(index_path: Path, reader) -> Version | None:
             version.pair_keys[name] = (mapped(f"pair_keys.{name}") if manifest["format"] == FORMAT else
                                        pair_keys(mapped(f"pair_codes.{name}"), version.pair_docs[name],
                                                  version.overturned))
-            version.postings[name] = Postings(values, version.pair_docs[name], mapped(f"offsets.{name}"))
+            version.postings[name] = ValuePostings(values, version.pair_docs[name], mapped(f"offsets.{name}"))
         version.lengths = {name: mapped(f"lengths.{name}") for name in manifest["lengths"]}
         if manifest["format"] == FORMAT:
             version.bitmaps = {name: mapped(f"bitmaps.{name}") for name in manifest["bitmaps"]}

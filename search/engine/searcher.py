@@ -19,7 +19,7 @@ from . import bitsets
 from . import whoosh_internals as internals
 from .expand import Words
 from .folder import live_index
-from .published import load, pair_keys, pending
+from .published import ValuePostings, load, pair_keys, pending, value_offsets
 from .results import IndexedItem, IndexMissing
 from .schema import FACETS, PAIR_FIELDS, SCHEMA, SHARED_FIELDS, facet_field
 from .scoring import bm25, idf
@@ -56,7 +56,7 @@ class Version:
     # Beside each pair, its value's code and whether its document was overturned, as one number
     # (code * 2 + overturned): one count gives a facet's items and overturned items together.
     pair_keys: dict[str, np.ndarray] = field(default_factory=dict)
-    postings: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)  # facet -> value -> docs
+    postings: dict[str, ValuePostings] = field(default_factory=dict)  # facet -> value -> docs
     lengths: dict[str, np.ndarray] = field(default_factory=dict)  # scorable field -> length per document
     average_length: dict[str, float] = field(default_factory=dict)
     has_pairs: bool = False  # built before PAIR_FIELDS existed: phrases walk positions instead
@@ -116,21 +116,18 @@ def build_version(searcher, store: SegmentStore) -> Version:
 
     columns = {name: _joined([part.columns[name] for part, _ in parts], np.int64) for name in COLUMNS}
     version = Version(count, live, columns["decision_date"], columns["added"], np.zeros(count, dtype=bool))
-    value_offsets = {}
     for name in FACETS:
         fieldname = facet_field(name)
         values, docs, codes = _facet_pairs([(part.facets[fieldname], offset) for part, offset in parts], live)
-        value_offsets[name] = np.concatenate([[0], np.cumsum(np.bincount(codes, minlength=len(values)))])
         version.values[name] = values
         version.pair_docs[name] = docs
         version.pair_keys[name] = codes  # the codes, until the outcomes are known
-        version.postings[name] = {value: docs[start:end] for value, start, end
-                                  in zip(values, value_offsets[name][:-1].tolist(), value_offsets[name][1:].tolist())}
+        version.postings[name] = ValuePostings(values, docs, value_offsets(codes, len(values)))
     if (over := version.postings["outcome"].get("overturned")) is not None:
         version.overturned[over] = True
     for name in FACETS:
         version.pair_keys[name] = pair_keys(version.pair_keys[name], version.pair_docs[name], version.overturned)
-        if (maps := bitsets.for_facet(version.pair_docs[name], value_offsets[name], count)) is not None:
+        if (maps := bitsets.for_facet(version.pair_docs[name], version.postings[name].offsets, count)) is not None:
             version.bitmaps[name] = maps
     version.overturned_bits = bitsets.pack(version.overturned)
     for name, fieldobj in searcher.schema.items():
