@@ -147,13 +147,23 @@ def test_the_site_writes_with_the_fast_writer(data_dir):
 
 def test_the_write_bench_writes_every_item_of_the_determinations_asked_for_with_both_writers(ingested):
     ingested(SEEDS, DWC)
-    report = write_bench.measure_write(docs=10, repeat=1)
+    report = write_bench.measure_write(docs=10, repeat=1, merge_parts=3)
     first = Determination.objects.order_by("pk")[:10]
     assert report["documents"] == 10
     assert report["items"] == DisputedItem.objects.filter(determination__in=list(first)).count()
     for name in write_bench.WRITERS:
         assert report[name]["add_s"] >= 0 and report[name]["commit_s"] >= 0
+    assert report["merge"]["parts"] == 3 and min(report["merge"].values()) >= 0
     assert "the engine's writer is" in write_bench.table(report)
+
+
+def test_the_merge_bench_cuts_segments_between_determinations(ingested):
+    ingested(SEEDS, DWC)
+    _, fields = write_bench.item_fields(20)
+    parts = write_bench._parts(fields, 4)
+    assert len(parts) == 4
+    assert [document for part in parts for document in part] == fields
+    assert all(part[0]["starts"] == 1 for part in parts)
 
 
 def test_the_write_bench_says_so_when_nothing_is_stored(db, data_dir):

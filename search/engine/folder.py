@@ -100,9 +100,10 @@ def merge_small_tiers(writer, segments: list) -> list:
     """The merge policy of every commit but a rebuild's: segments under MERGE_BELOW documents
     (what small ingests leave) are merged by size tier, eight of one size into the next, so
     their number stays small. Bigger segments, such as the 2,000-determination batches of a
-    long ingest, are left alone: Whoosh merges by re-adding every posting, which costs about
-    what indexing does, and merging them (Whoosh's MERGE_SMALL, or tiers all the way up) cut a
-    100,000-determination ingest from ~200 to ~110 determinations/s. A rebuild writes the
+    long ingest, are left alone: a merge rewrites every posting, which costs about what
+    indexing the same documents afresh does (whoosh_internals ``_with_merged``; Whoosh's own
+    merge cost three times that: ``manage.py bench_write --merge-parts 4``), and merging them (Whoosh's MERGE_SMALL, or tiers all the way up)
+    cut a 100,000-determination ingest from ~200 to ~110 determinations/s. A rebuild writes the
     index as one segment when their number has grown. The parts that helper processes write
     (``replace``) are at least MERGE_BELOW documents, so they are never merged again either."""
     tiers: dict[int, list] = {}

@@ -16,6 +16,9 @@ with Whoosh's own matchers, so an upgrade that moved anything fails loudly.
   ingest indexes about twice as fast; past the budget, runs spill to disk as before. Its
   ``add_document`` has analysis.py's indexers add each field's postings straight to the pool's
   list for the term (every indexed field of the current schema): no Posting tuple per word.
+  Segments it merges (``_add_reader``) keep their postings on disk until the flush, which
+  reads them a block at a time and joins them, renumbered, to the pool's terms in index order
+  (``_with_merged``): Whoosh pooled each merged posting through a generator and a pickle.
 - Segments written by other processes (``unlocked_writer``, ``finish_segment``, ``add_segment``):
   a helper process writes part of a batch as a segment of its own, unlocked, as Whoosh's
   multi-process writer does with ``multisegment``; the writer holding the lock lists it in its
@@ -29,22 +32,27 @@ with Whoosh's own matchers, so an upgrade that moved anything fails loudly.
 """
 from __future__ import annotations
 
+import heapq
 import io
 import threading
 import types
 from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from itertools import accumulate, groupby, repeat
 from operator import itemgetter
 from pathlib import Path
 from typing import TypeVar
 
 import numpy as np
 from whoosh import query as wq
+from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.externalsort import SortingPool
 from whoosh.filedb import compound
 from whoosh.filedb.structfile import BufferFile
 from whoosh.query import spans
+from whoosh.reading import SegmentReader
 from whoosh.util.numeric import byte_to_length
 from whoosh.writing import PostingPool, SegmentWriter
 
@@ -304,15 +312,16 @@ def _block_lengths(field_lengths: list[int], docnums: tuple[int, ...]) -> tuple[
     return shortest, max(present)
 
 
-def _add_grouped(fieldwriter, schema, lengths: _CachedLengths | None, pool: GroupedPostingPool) -> None:
-    """FieldWriter.add_postings over a pool that never spilled, a block of postings at a time:
+def _add_grouped(fieldwriter, schema, lengths: _CachedLengths | None, terms: Iterator[tuple[str, bytes, list]]) -> None:
+    """FieldWriter.add_postings over ``terms`` (a pool that never spilled, with the postings of the
+    segments merged in: ``_with_merged``), a block of postings at a time:
     W3PostingsWriter.add_posting's bookkeeping (ids, weights, values, the block's shortest and
     longest documents and greatest weight) done for a block in one go, not one call per posting.
     Each term's postings are already in document order: a document adds its postings after the
     one before it, and one posting per term."""
     current = None
     field_lengths: list[int] = []
-    for fieldname, btext, postings in pool.terms():
+    for fieldname, btext, postings in terms:
         if fieldname != current:
             if current is not None:
                 fieldwriter.finish_field()
@@ -336,15 +345,108 @@ def _add_grouped(fieldwriter, schema, lengths: _CachedLengths | None, pool: Grou
         fieldwriter.finish_field()
 
 
+def _add_reader(self: SegmentWriter, reader) -> None:
+    """SegmentWriter.add_reader for a segment being merged: its documents' stored fields, lengths
+    and columns are copied now, as Whoosh does; its postings are read a block at a time when the
+    new segment is flushed (``_with_merged``), not pooled one posting per call."""
+    if not isinstance(reader, SegmentReader):  # not one segment's reader: Whoosh's way
+        return SegmentWriter.add_reader(self, reader)
+    self._check_state()
+    basedoc = self.docnum
+    indexed = {name for name in reader.indexed_field_names() if name in self.schema}
+    docmap = self.write_per_doc(set(self.schema.names()) | indexed, reader)
+    self.merged.append((reader.segment(), basedoc, docmap))
+    self._added = True
+
+
+@contextmanager
+def _closing(reader) -> Iterator:
+    try:
+        yield reader
+    finally:
+        reader.close()
+
+
+def _segment_terms(reader, basedoc: int, docmap: dict[int, int] | None) -> Iterator[tuple[tuple[str, bytes], list]]:
+    """((field name, term), its postings renumbered into the new segment, deleted documents left
+    out) of every term of one merged segment, in the index's order; [] for a term every document
+    of which was deleted."""
+    schema, terms = reader.schema, reader._terms
+    # A field at a time in name order: a segment's terms are stored by field number, which only
+    # the order its writer happened to start its fields in ties to the names.
+    for fieldname in sorted(name for name in terms.indexed_field_names() if name in schema):
+        format_ = schema[fieldname].format
+        for (name, btext), terminfo in terms.items_from(fieldname, b""):
+            if name != fieldname:
+                break
+            postings = _matcher_postings(terms._codec.postings_reader(terms._postfile, terminfo, format_))
+            if docmap is None:
+                yield (fieldname, btext), [(basedoc + docnum, weight, value) for docnum, weight, value in postings]
+            else:
+                yield (fieldname, btext), [(docmap[docnum], weight, value) for docnum, weight, value in postings
+                                           if docnum in docmap]
+
+
+def _matcher_postings(matcher) -> list[tuple[int, float, object]]:
+    """Every (document number, weight, encoded value) of a term's postings in its own segment, a
+    block at a time from W3LeafMatcher's block data; any other matcher one posting at a time."""
+    if not isinstance(matcher, W3LeafMatcher):
+        found = []
+        while matcher.is_active():
+            found.append((matcher.id(), matcher.weight(), matcher.value()))
+            matcher.next()
+        return found
+    found: list = []
+    fixed = matcher._fixedsize
+    while matcher.is_active():
+        matcher._read_data()  # as _read_ids, _read_weights and _read_values decode it, a block at once
+        ids, weights, values = matcher._data
+        count = matcher._blocklength
+        if not matcher._byteids:
+            ids = accumulate(ids)
+        if weights is None or weights.__class__ is float:
+            weights = repeat(1.0 if weights is None else weights, count)
+        if fixed == 0:
+            values = repeat(None, count)
+        elif fixed is not None and fixed > 0:
+            values = [values[i:i + fixed] for i in range(0, len(values), fixed)]
+        found.extend(zip(ids, weights, values))
+        matcher._next_block()
+    return found
+
+
+def _with_merged(writer: SegmentWriter, pooled: Iterator[tuple[str, bytes, list]],
+                 merged: list[tuple]) -> Iterator[tuple[str, bytes, list]]:
+    """The pool's terms with the postings of the merged segments joined in, in the index's order:
+    for each term, the pool's postings (the documents added) and then each merged segment's, in
+    the order they were added, which is document order."""
+    if not merged:
+        yield from pooled
+        return
+    with ExitStack() as readers:
+        sources = [(((fieldname, btext), postings) for fieldname, btext, postings in pooled)]
+        for segment, basedoc, docmap in merged:
+            reader = readers.enter_context(_closing(SegmentReader(writer.storage, writer.schema, segment)))
+            sources.append(_segment_terms(reader, basedoc, docmap))
+        for (fieldname, btext), group in groupby(heapq.merge(*sources, key=itemgetter(0)), key=itemgetter(0)):
+            postings = [posting for _, part in group for posting in part]
+            if postings:
+                yield fieldname, btext, postings
+
+
 def _flush_segment(self: SegmentWriter) -> None:
     """SegmentWriter._flush_segment, with the lengths read a field at a time and, when the pool
     holds every posting in memory and no spelling words (``_add_document``'s), a block at a time."""
     self.perdocwriter.close()
     perdoc = self.per_document_reader() if self.codec.length_stats else None
     lengths = _CachedLengths(perdoc, self.docnum) if perdoc else None
+    merged, self.merged = self.merged, []
     if not self.pool.runs and hasattr(self, "indexers"):
-        _add_grouped(self.fieldwriter, self.schema, lengths, self.pool)
-    else:
+        _add_grouped(self.fieldwriter, self.schema, lengths, _with_merged(self, self.pool.terms(), merged))
+    else:  # the pool spilled: the merged segments' postings join it, the slow way, as in Whoosh
+        for segment, basedoc, docmap in merged:
+            with _closing(SegmentReader(self.storage, self.schema, segment)) as reader:
+                SegmentWriter.add_postings_to_pool(self, reader, basedoc, docmap)
         self.fieldwriter.add_postings(self.schema, lengths, self.pool.iter_postings())
     self.fieldwriter.close()
     if perdoc:
@@ -416,7 +518,9 @@ def fast_writer(writer: SegmentWriter, *, indexers: dict | None = None, budget: 
     writer.pool = GroupedPostingPool(writer._tempstorage, writer.newsegment, budget=budget)
     writer._flush_segment = types.MethodType(_flush_segment, writer)
     writer.written_elsewhere = []
+    writer.merged = []
     writer.commit = types.MethodType(_commit, writer)
+    writer.add_reader = types.MethodType(_add_reader, writer)
     if indexers and not any(field.separate_spelling() or field.vector for _, field in writer.schema.items()):
         writer.indexers = indexers
         writer.add_document = types.MethodType(_add_document, writer)
