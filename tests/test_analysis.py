@@ -123,12 +123,15 @@ def test_a_merge_by_the_fast_writer_writes_the_segment_whooshs_writer_writes(ing
         path = tmp_path / name
         path.mkdir()
         ix = windex.create_in(str(path), SCHEMA)
-        for chunk in merged:  # segments to merge, each with deletions
+        for chunk in merged:  # segments to merge, each with a deletion (of a committed document)
             writer = ix.writer()
             for document in chunk:
                 writer.add_document(**whoosh_document(document))
+            writer.commit(merge=False)
+            writer = ix.writer()
             writer.delete_by_term("key", chunk[0].key)
             writer.commit(merge=False)
+        assert all(segment.has_deletions() for segment in ix._segments())
         writer = ix.writer()
         if fast:
             writer = whoosh_internals.fast_writer(writer, indexers=analysis.indexers(writer.schema), budget=budget)
@@ -169,3 +172,17 @@ def test_the_merge_bench_cuts_segments_between_determinations(ingested):
 def test_the_write_bench_says_so_when_nothing_is_stored(db, data_dir):
     with pytest.raises(CommandError, match="no determination is stored"):
         call_command("bench_write", "--docs", "5", "--repeat", "1")
+
+
+def test_a_rebuild_in_many_parts_writes_the_index_one_writer_writes(ingested, tmp_path, monkeypatch):
+    """A rebuild writes parts and merges them, a few at a time when there are many: the index is
+    the one a single Whoosh writer writes of the same documents, in the same order, as one segment."""
+    ingested(SEEDS, DWC)
+    documents = list(item_documents(Determination.objects.order_by("pk")))
+    _write(tmp_path / "whoosh", documents, fast=False)
+    monkeypatch.setattr(folder, "REBUILD_PART", 4)
+    monkeypatch.setattr(folder, "MERGED_AT_ONCE", 3)  # 20 parts: merged 3 at a time, then the merges
+    assert folder.rebuild(documents) == Determination.objects.count()
+    rebuilt = folder.live_index()
+    assert len(windex.open_dir(str(rebuilt))._segments()) == 1
+    assert _contents(rebuilt) == _contents(tmp_path / "whoosh")

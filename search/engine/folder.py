@@ -16,6 +16,7 @@ import time
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import ExitStack, contextmanager
+from functools import partial
 from itertools import pairwise
 from pathlib import Path
 
@@ -254,19 +255,63 @@ def held_slugs(reader, slugs: Iterable[str]) -> list[str]:
     return wanted[held].tolist()
 
 
+REBUILD_PART = 2000  # determinations a rebuild writes as one segment before merging them all
+MERGED_AT_ONCE = 64  # segments one commit merges: each is an open reader until its flush
+
+
+def _merge_in_order(ix) -> None:
+    """Merge a rebuild's segments into one, keeping their documents in order, MERGED_AT_ONCE
+    a commit (all of them, up to 128,000 determinations, in one). A commit's segment goes last,
+    after segments holding later documents, so merges go by level: the parts first, a few at a
+    time, then the merged segments once no part is left, which by then are in order."""
+    levels: dict[str, int] = {}  # a merged segment's id -> how many merges its documents went through
+    while len(segments := ix._segments()) > 1:
+        lowest = min(levels.get(segment.segment_id(), 0) for segment in segments)
+        level = [segment for segment in segments if levels.get(segment.segment_id(), 0) == lowest]
+        chosen = {segment.segment_id() for segment in level[:MERGED_AT_ONCE]}
+        writer = _fast(ix.writer(limitmb=256))
+        try:
+            writer.commit(mergetype=partial(_merge_chosen, chosen=chosen))
+        except BaseException:
+            writer.cancel()
+            raise
+        levels[ix._segments()[-1].segment_id()] = lowest + 1
+
+
+def _merge_chosen(writer, segments: list, chosen: set[str]) -> list:
+    """A merge policy: the ``chosen`` segments merged into the new one, in order; the rest kept."""
+    for segment in segments:
+        if segment.segment_id() in chosen:
+            reader = SegmentReader(writer.storage, writer.schema, segment)
+            writer.add_reader(reader)
+            reader.close()
+    return [segment for segment in segments if segment.segment_id() not in chosen]
+
+
 def rebuild(documents: Iterable[ItemDocument]) -> int:
     """Write ``documents`` (a determination's items together, first item first) as a new
-    index beside the live one, then swap it in; returns how many determinations."""
+    index beside the live one, then swap it in; returns how many determinations.
+
+    Written a REBUILD_PART at a time, each part a segment whose postings fit the writer's pool,
+    then merged into one segment a block at a time (whoosh_internals ``_with_merged``): one
+    writer for the lot spilled its postings to disk and merged them back one by one, three
+    times the cost."""
     link = config.index_link()
     old = link.resolve() if link.exists() else None
     path = _new_index_dir()
-    writer = _fast(windex.open_dir(str(path)).writer(limitmb=256))
-    count = 0
+    ix = windex.open_dir(str(path))
+    writer = _fast(ix.writer(limitmb=256))
+    count = in_part = 0
     try:
         for document in documents:
+            if document.first and in_part == REBUILD_PART:  # a part's postings stay in memory
+                writer.commit(merge=False)
+                writer, in_part = _fast(ix.writer(limitmb=256)), 0
             writer.add_document(**whoosh_document(document))
             count += document.first
-        writer.commit(optimize=True)
+            in_part += document.first
+        writer.commit(merge=False)
+        _merge_in_order(ix)
     except BaseException:
         writer.cancel()
         shutil.rmtree(path, ignore_errors=True)

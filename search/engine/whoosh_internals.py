@@ -348,13 +348,21 @@ def _add_grouped(fieldwriter, schema, lengths: _CachedLengths | None, terms: Ite
 def _add_reader(self: SegmentWriter, reader) -> None:
     """SegmentWriter.add_reader for a segment being merged: its documents' stored fields, lengths
     and columns are copied now, as Whoosh does; its postings are read a block at a time when the
-    new segment is flushed (``_with_merged``), not pooled one posting per call."""
+    new segment is flushed (``_with_merged``), not pooled one posting per call. A segment without
+    deletions adds its exact field-length totals (BM25's average lengths), where Whoosh adds each
+    document's length as stored, rounded to a byte: merged, a rebuild's parts total what one
+    writer's would."""
     if not isinstance(reader, SegmentReader):  # not one segment's reader: Whoosh's way
         return SegmentWriter.add_reader(self, reader)
     self._check_state()
     basedoc = self.docnum
     indexed = {name for name in reader.indexed_field_names() if name in self.schema}
+    totals = self.perdocwriter._fieldlengths
+    before = dict(totals)
     docmap = self.write_per_doc(set(self.schema.names()) | indexed, reader)
+    if docmap is None:  # every document copied: the segment's exact totals, not its byte-rounded lengths summed
+        for name in totals.keys() | reader.segment()._fieldlengths.keys():
+            totals[name] = before.get(name, 0) + reader.field_length(name)
     self.merged.append((reader.segment(), basedoc, docmap))
     self._added = True
 
