@@ -29,17 +29,24 @@ def item_fields(docs: int) -> tuple[int, list[dict[str, Any]]]:
     return sum(item.first for item in items), [whoosh_document(item) for item in items]
 
 
+def _writer(index, writer_name: str):
+    """A new writer of ``index``: Whoosh's own, or the engine's (the site's) for "engine"."""
+    from search.engine import analysis, whoosh_internals
+
+    writer = index.writer()
+    if writer_name == "engine":
+        writer = whoosh_internals.fast_writer(writer, indexers=analysis.indexers(writer.schema))
+    return writer
+
+
 def write_once(fields: list[dict[str, Any]], *, writer_name: str) -> tuple[float, float]:
     """(CPU s adding ``fields``, CPU s committing them) with one of WRITERS, into a new index."""
     from whoosh import index as windex
 
-    from search.engine import analysis, whoosh_internals
     from search.engine.schema import SCHEMA
 
     with tempfile.TemporaryDirectory(prefix="imr-write-bench-") as folder:
-        writer = windex.create_in(folder, SCHEMA).writer()
-        if writer_name == "engine":
-            writer = whoosh_internals.fast_writer(writer, indexers=analysis.indexers(writer.schema))
+        writer = _writer(windex.create_in(folder, SCHEMA), writer_name)
         started = time.process_time()
         for document in fields:
             writer.add_document(**document)
@@ -62,19 +69,16 @@ def merge_once(fields: list[dict[str, Any]], *, parts: int, writer_name: str) ->
     """CPU s one of WRITERS takes to merge ``fields``, written as ``parts`` segments, into one."""
     from whoosh import index as windex
 
-    from search.engine import analysis, whoosh_internals
     from search.engine.schema import SCHEMA
 
     with tempfile.TemporaryDirectory(prefix="imr-merge-bench-") as folder:
         index = windex.create_in(folder, SCHEMA)
-        for part in _parts(fields, parts):
-            writer = whoosh_internals.fast_writer(index.writer(), indexers=analysis.indexers(SCHEMA))
+        for part in _parts(fields, parts):  # the same segments for either writer to merge
+            writer = _writer(index, "engine")
             for document in part:
                 writer.add_document(**document)
             writer.commit(merge=False)
-        writer = index.writer()
-        if writer_name == "engine":
-            writer = whoosh_internals.fast_writer(writer, indexers=analysis.indexers(writer.schema))
+        writer = _writer(index, writer_name)
         started = time.process_time()
         writer.commit(optimize=True)
         return time.process_time() - started

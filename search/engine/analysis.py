@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable
-from functools import lru_cache
+from functools import lru_cache, partial
 from itertools import pairwise
 from operator import sub
 from pickle import dumps
@@ -30,7 +30,6 @@ from whoosh.system import pack_uint
 from .schema import PAIR_ANALYZER, SENTENCE_ANALYZER, TEXT_ANALYZER
 from .sentences import SAME_SENTENCE, SENTENCE, sentence_starts
 
-Posting = tuple[bytes, float, bytes]  # (term, weight, encoded value)
 # (text, document number, boost, the pool's postings of the field by term) -> (the field's length,
 # how many postings): adds the document's postings, (document number, weight, encoded value), to
 # each of its terms' lists.
@@ -163,37 +162,19 @@ def _pairs(stems: list[str]) -> list[str]:
     return list(map(" ".join, pairwise(stems)))
 
 
-def _word_indexer(format: Positions) -> Indexer:
+def _positions_indexer(format: Positions, *, sentences: bool) -> Indexer:
+    """A words field (each word at its number) or, with ``sentences``, a sentence field (each at its
+    sentence's position code, sentences.py)."""
     def index(text: str, docnum: int, boost: float, terms: defaultdict[str, list]) -> tuple[int, int]:
-        stems, _ = _words(text)
-        where = _where(stems, range(len(stems)))
+        stems, places = _words(text)
+        where = _where(stems, places if sentences else range(len(stems)))
         _add_positions(where, format, docnum, boost, terms)
         return len(stems), len(where)
     return index
 
 
 def _pair_indexer(format: Frequency) -> Indexer:
-    def index(text: str, docnum: int, boost: float, terms: defaultdict[str, list]) -> tuple[int, int]:
-        pairs = _pairs(_words(text)[0])
-        return len(pairs), _add_frequencies(pairs, format, docnum, boost, terms)
-    return index
-
-
-def _sentence_indexer(format: Positions) -> Indexer:
-    def index(text: str, docnum: int, boost: float, terms: defaultdict[str, list]) -> tuple[int, int]:
-        stems, places = _words(text)
-        where = _where(stems, places)
-        _add_positions(where, format, docnum, boost, terms)
-        return len(stems), len(where)
-    return index
-
-
-def postings(index: Indexer, text: str) -> tuple[list[Posting], int]:
-    """What ``index`` adds for ``text`` as one document: (term, weight, encoded value) in term
-    order, and the field's length (Whoosh's sum of frequencies), to compare with a field's own."""
-    terms: defaultdict[str, list] = defaultdict(list)
-    length, _ = index(text, 0, 1.0, terms)
-    return sorted((term.encode("utf-8"), weight, value) for term, [(_, weight, value)] in terms.items()), length
+    return _frequency_indexer(format, lambda text: _pairs(_words(text)[0]))
 
 
 def _splitter(analyzer) -> Callable[[str], list[str]] | None:
@@ -239,8 +220,9 @@ def _existence_indexer(format: Existence, split: Callable[[str], list[str]]) -> 
 
 
 # (analyzer, format class, how a field with both is indexed)
-_KINDS = ((TEXT_ANALYZER, Positions, _word_indexer), (PAIR_ANALYZER, Frequency, _pair_indexer),
-          (SENTENCE_ANALYZER, Positions, _sentence_indexer))
+_KINDS = ((TEXT_ANALYZER, Positions, partial(_positions_indexer, sentences=False)),
+          (PAIR_ANALYZER, Frequency, _pair_indexer),
+          (SENTENCE_ANALYZER, Positions, partial(_positions_indexer, sentences=True)))
 
 
 def indexers(schema) -> dict[str, Indexer]:

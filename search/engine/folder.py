@@ -103,8 +103,9 @@ def merge_small_tiers(writer, segments: list) -> list:
     their number stays small. Bigger segments, such as the 2,000-determination batches of a
     long ingest, are left alone: a merge rewrites every posting, which costs about what
     indexing the same documents afresh does (whoosh_internals ``_with_merged``; Whoosh's own
-    merge cost three times that: ``manage.py bench_write --merge-parts 4``), and merging them (Whoosh's MERGE_SMALL, or tiers all the way up)
-    cut a 100,000-determination ingest from ~200 to ~110 determinations/s. A rebuild writes the
+    merge cost three times that: ``manage.py bench_write --merge-parts 4``), and merging them
+    (Whoosh's MERGE_SMALL, or tiers all the way up) cut a 100,000-determination ingest from
+    ~200 to ~110 determinations/s. A rebuild writes the
     index as one segment when their number has grown. The parts that helper processes write
     (``replace``) are at least MERGE_BELOW documents, so they are never merged again either."""
     tiers: dict[int, list] = {}
@@ -117,12 +118,18 @@ def merge_small_tiers(writer, segments: list) -> list:
     for tier in sorted(tiers):
         if len(tiers[tier]) < MERGE_FACTOR:
             kept.extend(tiers[tier])
-            continue
-        for segment in tiers[tier]:  # each keeps its documents in order: a determination stays together
-            reader = SegmentReader(writer.storage, writer.schema, segment)
-            writer.add_reader(reader)
-            reader.close()
+        else:
+            _merge_into(writer, tiers[tier])
     return kept
+
+
+def _merge_into(writer, segments: list) -> None:
+    """Add ``segments`` to the segment ``writer`` writes, in order: each keeps its documents in
+    order, so a determination stays together."""
+    for segment in segments:
+        reader = SegmentReader(writer.storage, writer.schema, segment)
+        writer.add_reader(reader)
+        reader.close()
 
 
 @contextmanager
@@ -280,11 +287,7 @@ def _merge_in_order(ix) -> None:
 
 def _merge_chosen(writer, segments: list, chosen: set[str]) -> list:
     """A merge policy: the ``chosen`` segments merged into the new one, in order; the rest kept."""
-    for segment in segments:
-        if segment.segment_id() in chosen:
-            reader = SegmentReader(writer.storage, writer.schema, segment)
-            writer.add_reader(reader)
-            reader.close()
+    _merge_into(writer, [segment for segment in segments if segment.segment_id() in chosen])
     return [segment for segment in segments if segment.segment_id() not in chosen]
 
 

@@ -39,7 +39,7 @@ import types
 from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, closing
 from itertools import accumulate, groupby, repeat
 from operator import itemgetter
 from pathlib import Path
@@ -360,19 +360,12 @@ def _add_reader(self: SegmentWriter, reader) -> None:
     totals = self.perdocwriter._fieldlengths
     before = dict(totals)
     docmap = self.write_per_doc(set(self.schema.names()) | indexed, reader)
+    segment = reader.segment()
     if docmap is None:  # every document copied: the segment's exact totals, not its byte-rounded lengths summed
-        for name in totals.keys() | reader.segment()._fieldlengths.keys():
-            totals[name] = before.get(name, 0) + reader.field_length(name)
-    self.merged.append((reader.segment(), basedoc, docmap))
+        for name, total in segment._fieldlengths.items():
+            totals[name] = before.get(name, 0) + total
+    self.merged.append((segment, basedoc, docmap))
     self._added = True
-
-
-@contextmanager
-def _closing(reader) -> Iterator:
-    try:
-        yield reader
-    finally:
-        reader.close()
 
 
 def _segment_terms(reader, basedoc: int, docmap: dict[int, int] | None) -> Iterator[tuple[tuple[str, bytes], list]]:
@@ -434,7 +427,7 @@ def _with_merged(writer: SegmentWriter, pooled: Iterator[tuple[str, bytes, list]
     with ExitStack() as readers:
         sources = [(((fieldname, btext), postings) for fieldname, btext, postings in pooled)]
         for segment, basedoc, docmap in merged:
-            reader = readers.enter_context(_closing(SegmentReader(writer.storage, writer.schema, segment)))
+            reader = readers.enter_context(closing(SegmentReader(writer.storage, writer.schema, segment)))
             sources.append(_segment_terms(reader, basedoc, docmap))
         for (fieldname, btext), group in groupby(heapq.merge(*sources, key=itemgetter(0)), key=itemgetter(0)):
             postings = [posting for _, part in group for posting in part]
@@ -453,7 +446,7 @@ def _flush_segment(self: SegmentWriter) -> None:
         _add_grouped(self.fieldwriter, self.schema, lengths, _with_merged(self, self.pool.terms(), merged))
     else:  # the pool spilled: the merged segments' postings join it, the slow way, as in Whoosh
         for segment, basedoc, docmap in merged:
-            with _closing(SegmentReader(self.storage, self.schema, segment)) as reader:
+            with closing(SegmentReader(self.storage, self.schema, segment)) as reader:
                 SegmentWriter.add_postings_to_pool(self, reader, basedoc, docmap)
         self.fieldwriter.add_postings(self.schema, lengths, self.pool.iter_postings())
     self.fieldwriter.close()
