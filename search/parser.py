@@ -16,6 +16,7 @@ from datetime import date
 
 from . import reasons, vocab
 from .citations import parse_citations
+from .patterns import quick
 from .record import GENERATED_NOTICE, OUTCOMES, Determination, Item, ParseError
 
 # -- normalisation -----------------------------------------------------------------
@@ -43,7 +44,7 @@ def _label_pattern(label: str) -> str:
     return rf"(?i:{words})\s*:" if label.endswith(":") else words
 
 
-_LABEL_BREAK = re.compile("|".join(f"(?P<l{i}>{_label_pattern(label)})" for i, label in enumerate(_LABELS)))
+_LABEL_BREAK = quick(re.compile("|".join(f"(?P<l{i}>{_label_pattern(label)})" for i, label in enumerate(_LABELS))))
 # Typographic ligatures that some PDF extractors leave in words ("ﬁbromyalgia").
 _LIGATURES = str.maketrans({"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl",
                             "\ufb05": "st", "\ufb06": "st"})

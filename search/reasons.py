@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .patterns import quick
 from .record import OVERTURNED
 
 # label -> what the page calls it. The names are part of the API: never rename one.
@@ -47,10 +48,17 @@ class Reason:
 
 
 _I = re.IGNORECASE
-_NEGATED = re.compile(
+
+
+def _R(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    """A rule's pattern, compiled to search fast (patterns.quick)."""
+    return quick(re.compile(pattern, flags))
+
+
+_NEGATED = _R(
     r"\b(?:no|not|non|lack(?:s|ed|ing)?|(?<!\bor\s)without|absen(?:ce|t)|neither|nor|none|never|fail(?:s|ed)?\s+to|"
     r"insufficient|inadequate(?:ly)?|unclear|unable|missing|minimal|limited|n't)\b|\bun(?:documented|specified)\b", _I)
-_GUIDELINE_SENTENCE = re.compile(
+_GUIDELINE_SENTENCE = _R(
     r"^\W*(?:(?:More\s+specifically|In\s+addition|Additionally|Furthermore|Moreover|Also|However|Specifically|Further"
     r"|Similarly|Likewise|In\s+this\s+regard),?\s+)?(?:(?:Per|According\s+to|Based\s+on|As\s+per|Under|In)\s+(?:the\s+)?(?:California\s+|CA\s+)?"
     r"(?:MTUS|ODG|ACOEM|Official|Chronic\s+Pain|guidelines?|evidence|referenced|cited|Medical\s+Treatment)"
@@ -60,7 +68,7 @@ _GUIDELINE_SENTENCE = re.compile(
     r"|[\"“'])", _I)
 
 # A sentence that reports what a guideline says, wherever it names it; "They are not recommended ...".
-_GUIDELINE_SAYS = re.compile(
+_GUIDELINE_SAYS = _R(
     r"\b(?:MTUS|ODG|ACOEM|[Gg]uidelines?)\b(?:\s+page\s+\d+)?\s+(?:states?|recommends?|indicates?|notes?|suggests?|"
     r"specif(?:y|ies))\b|^\W*(?:They|These|This\s+(?:medication|drug|class|treatment|modality))\s+(?:are|is)\s+(?:not\s+)?"
     r"(?:recommended|indicated)\b|\b(?:efficacy|effectiveness)\s+(?:is|has\s+been)\s+(?:unproven|not\s+(?:been\s+)?(?:proven|established))",
@@ -75,7 +83,6 @@ _NO_REASON_GIVEN = (
 
 # Each rule: a label, a pattern one sentence must match, and whether the sentence must also be
 # negated (a finding of something missing) or must not be.
-_R = re.compile
 _RULES: tuple[tuple[str, re.Pattern[str], bool | None, bool], ...] = (
     # (label, pattern, negated: True must / False must not / None either, reads guideline sentences)
     ("not_recommended", _R(
@@ -181,15 +188,15 @@ _RULES: tuple[tuple[str, re.Pattern[str], bool | None, bool], ...] = (
         False, True),
 )
 # A finding that the records lack something, when no other reason names what: a criterion not met.
-_FINDING = re.compile(
+_FINDING = _R(
     r"\b(?:document(?:ed|ation|s)?|records?|evidence|exam(?:ination)?|findings|notes?|reports?|indicat(?:e|ed|ion|ing))\b"
     r"|\bthe\s+(?:patient|claimant|injured\s+worker|applicant)\b", _I)
 
 # A guideline's words applied to this patient: "... for severe acute injuries which this individual has experienced".
-_APPLIED = re.compile(r"\b(?:this|the)\s+(?:individual|patient|claimant|injured\s+worker|applicant|employee)\b"
+_APPLIED = _R(r"\b(?:this|the)\s+(?:individual|patient|claimant|injured\s+worker|applicant|employee)\b"
                       r"|\b(?:have|has)\s+been\s+met\b|\bmeets?\b", _I)
 # "not recommended as a primary treatment modality, but a trial ...": a condition, not a verdict.
-_CONDITIONAL = re.compile(
+_CONDITIONAL = _R(
     r"^\W*Any\b|(?:^|\s)\(\d{1,2}\)\s"
     r"|\bnot\s+(?:routinely|generally|usually)\s+recommended|\bnot\s+recommended\b[^.]{0,160}?\b(?:unless|except|if|"
     r"reserved|when)\b|\bnot\s+recommended\s+as\s+(?:a|the)\s+(?:primary|sole|stand-?alone)|\bnot\s+recommended\s*:"
@@ -197,7 +204,7 @@ _CONDITIONAL = re.compile(
 
 # The closing formula ("..., the request for X is not medically necessary") states the outcome,
 # not a reason: it is cut off a sentence before the rules read it.
-_OUTCOME_CLAUSE = re.compile(
+_OUTCOME_CLAUSE = _R(
     r"(?:^|[,;:]\s*|\b(?:then|therefore|thus|hence|so|and|that)\s+)(?:(?:it\s+is\s+(?:deemed|determined|found)\s+that\s+)?"
     r"(?:the|this|that|these|such|a)\s+)?(?:original\s+|current\s+|additional\s+|continued\s+|requested\s+)?"
     r"(?:request(?:ed)?|treatment|procedure|medication|service|item|study|imaging|therapy|referral)\b[^.;]{0,250}?"
@@ -206,7 +213,7 @@ _OUTCOME_CLAUSE = re.compile(
     r"warranted|established)\b[^.;]*[.;]?\W*$", _I)
 # An item that falls with the one it serves: "As the requested surgical intervention is not medically
 # necessary ..., the requested ancillary service is not medically necessary."
-_FALLS_WITH = re.compile(
+_FALLS_WITH = _R(
     r"\b(?:as|since|because|given(?:\s+that)?)\s+(?:the\s+)?(?:requested\s+|primary\s+|proposed\s+|associated\s+)?"
     r"(?:surgical\s+(?:intervention|procedure|request)|surgery|procedure|operation|request\s+for\s+[^,.]{1,60}?)\s+"
     r"(?:is|was|has\s+been|have\s+been|were|are)\s+not\b[^.]*?(?:,|\bthe\s+requested\b|\btherefore\b)"
@@ -214,42 +221,42 @@ _FALLS_WITH = re.compile(
     r"|\b(?:ancillary|associated\s+surgical)\s+(?:services?|requests?|items?)\b[^.]*\bnot\s+(?:medically\s+necessary|certified|supported)",
     _I)
 # "There was no clear rationale for the need of X prior to ...": the provider's missing reason, not a criterion.
-_NO_RATIONALE = re.compile(
+_NO_RATIONALE = _R(
     r"\b(?:no|lack\s+of|without)\s+(?:a\s+)?(?:clear\s+|clinical\s+|evidence[-\s]based\s+)?rationale\b"
     r"|" + _NO_REASON_GIVEN, _I)
 # "Long-term use is not recommended": a limit on duration (exceeds_limits), not a verdict on the treatment.
-_LIMITED_USE = re.compile(r"\b(?:long[-\s]?term|chronic|prolonged|extended|continued|ongoing)\s+(?:use|usage|treatment|therapy)\b"
+_LIMITED_USE = _R(r"\b(?:long[-\s]?term|chronic|prolonged|extended|continued|ongoing)\s+(?:use|usage|treatment|therapy)\b"
                           r"[^.]{0,60}\bnot\s+(?:be\s+)?recommended\b", _I)
 # A limit stated, or an exception to it, rather than found exceeded: "Sessions should not exceed 18 visits".
-_LIMIT_STATED = re.compile(r"\b(?:should|must|shall)\s+not\s+(?:exceed|be\s+more\s+than)|\bnot\s+to\s+exceed\b|\bunless\b"
+_LIMIT_STATED = _R(r"\b(?:should|must|shall)\s+not\s+(?:exceed|be\s+more\s+than)|\bnot\s+to\s+exceed\b|\bunless\b"
                            r"|\bexcept\s+(?:when|if|in|for|after)\b", _I)
 # What a guideline allows, told as a possibility or a list, not found of this patient: "Long-term use may be
 # appropriate if ...", "(e) Use of drug screening ...", "Home exercise can include ...".
-_GENERAL = re.compile(r"\b(?:may|can|might|could)\s+(?:be\s+)?(?:appropriate|indicated|recommended|considered|warranted|"
+_GENERAL = _R(r"\b(?:may|can|might|could)\s+(?:be\s+)?(?:appropriate|indicated|recommended|considered|warranted|"
                       r"helpful|useful|include|required|necessary)\b|\bin\s+most\s+instances\b|(?:^|\s)\((?:[a-h]|\d{1,2})\)\s"
                       r"|\bmay\s+(?:actually\s+|also\s+)?(?:increase|lead|cause|result)\b|\bthere\s+must\s+be\b|\bto\s+be\s+supported\b"
                       r"|\bintended\s+to\s+address\b|\bdefined\s+as\b", _I)
 # Failed conservative care is a prerequisite (criteria_not_met); studies and evidence speak of the treatment in
 # general (not_recommended): neither says this patient's prior treatment did not work.
-_EVIDENCE_BASE = re.compile(r"\b(?:studies|study|literature|research|trials|randomi[sz]ed)\b"
+_EVIDENCE_BASE = _R(r"\b(?:studies|study|literature|research|trials|randomi[sz]ed)\b"
                             r"|\b(?:available|scientific|published|medical|insufficient|limited)\s+evidence\b"
                             r"|\bevidence\s+(?:does|do)\s+not\s+support\b", _I)
-_CONSERVATIVE = re.compile(r"\bconservative\b", _I)
+_CONSERVATIVE = _R(r"\bconservative\b", _I)
 # A phase of care (the acute phase, the first 72 hours) is when a treatment is recommended, not a limit on its amount.
-_PHASE = re.compile(r"\bbeyond\s+(?:the\s+)?(?:acute|initial|subacute|early)\s+(?:phase|period|stage)|\bbeyond\s+\d+\s+(?:hours|days)\b", _I)
+_PHASE = _R(r"\bbeyond\s+(?:the\s+)?(?:acute|initial|subacute|early)\s+(?:phase|period|stage)|\bbeyond\s+\d+\s+(?:hours|days)\b", _I)
 # A generic line ("medical necessity has not been established", "no exceptional factors"): it names a
 # reason only when no other sentence does.
-_GENERIC_LINE = re.compile(r"\b(?:exceptional|extenuating|compelling)\s+(?:factors|circumstances)\b"
+_GENERIC_LINE = _R(r"\b(?:exceptional|extenuating|compelling)\s+(?:factors|circumstances)\b"
                            r"|\bmedical\s+necessity\s+(?:has|have|was|is)\s+not\s+been\s+established\b"
                            r"|\bnot\s+sufficient\s+clinical\s+information\b", _I)
-_UNCLEAR_WHAT = re.compile(r"\b(?:not\s+clear|unclear)\s+(?:what|why|how|which|whether|if)\b", _I)
+_UNCLEAR_WHAT = _R(r"\b(?:not\s+clear|unclear)\s+(?:what|why|how|which|whether|if)\b", _I)
 # "It is unclear what conservative care the patient has tried": a prerequisite undocumented, not the request unclear.
-_UNCLEAR_CRITERION = re.compile(r"\b(?:unclear|not\s+clear)\b[^.]{0,60}\b(?:conservative|tried\s+and\s+failed|red\s+flags?|"
+_UNCLEAR_CRITERION = _R(r"\b(?:unclear|not\s+clear)\b[^.]{0,60}\b(?:conservative|tried\s+and\s+failed|red\s+flags?|"
                                 r"deficits?|radiculopathy)\b", _I)
 # A closing line: what it says is stated again, more specifically, by the sentences before it.
-_CLOSING = re.compile(r"^\W*(?:Therefore|Thus|Hence|As\s+such|Consequently|Accordingly|In\s+summary|Given\s+the\s+above|"
+_CLOSING = _R(r"^\W*(?:Therefore|Thus|Hence|As\s+such|Consequently|Accordingly|In\s+summary|Given\s+the\s+above|"
                       r"Based\s+on\s+the\s+above)\b", _I)
-_DISCLAIMER = re.compile(r"should\s+not\s+be\s+interpreted|advised\s+to\s+(?:speak|consult)|weaning\s+and\s+terminating", _I)
+_DISCLAIMER = _R(r"should\s+not\s+be\s+interpreted|advised\s+to\s+(?:speak|consult)|weaning\s+and\s+terminating", _I)
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
