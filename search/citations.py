@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 MTUS, ACOEM, ODG = "MTUS", "ACOEM", "ODG"
 OTHER = "Other"
@@ -148,6 +149,7 @@ class Citation:
         return section_title(self.source, self.guideline, self.section)
 
 
+@lru_cache(maxsize=1 << 16)  # a few thousand names and sections are most of what is cited
 def _fold(text: str) -> str:
     """Case, spacing, punctuation and plural folded away: "Cervical Pillows." -> "cervical-pillow"."""
     text = text.casefold().replace("&", " and ").replace("®", "").replace("™", "")
@@ -165,13 +167,20 @@ def _singular(word: str) -> str:
     return word
 
 
+@lru_cache(maxsize=1024)  # one per guideline cited: the tables name a few dozen
+def _canonical_names(source: str, guideline: str) -> dict[str, str]:
+    """Each folded name of the guideline's sections (SECTIONS) -> its canonical name; a name two
+    sections share goes to the first."""
+    found: dict[str, str] = {}
+    for canonical, others in SECTIONS.get((source, guideline), {}).items():
+        for name in (canonical, *others):
+            found.setdefault(_fold(name), canonical)
+    return found
+
+
 def _canonical_section(source: str, guideline: str, section: str) -> str:
-    names = SECTIONS.get((source, guideline), {})
-    folded = _fold(section)
-    for canonical, others in names.items():
-        if folded == _fold(canonical) or any(folded == _fold(other) for other in others):
-            return canonical
-    return _tidy(section)
+    canonical = _canonical_names(source, guideline).get(_fold(section))
+    return _tidy(section) if canonical is None else canonical
 
 
 def _tidy(section: str) -> str:

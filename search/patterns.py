@@ -24,14 +24,56 @@ class _Unknown(Exception):
     """The first character of a match cannot be worked out."""
 
 
-def _starts(items, ignorecase: bool, found: dict[bool, set[int]]) -> bool:
-    """Adds to ``found`` (by case-insensitivity) the code points a match of ``items`` (a parsed
-    sequence) can begin with; True if it can also match the empty string."""
+_CATEGORIES = {sre.CATEGORY_DIGIT: r"\d", sre.CATEGORY_NOT_DIGIT: r"\D", sre.CATEGORY_SPACE: r"\s",
+               sre.CATEGORY_NOT_SPACE: r"\S", sre.CATEGORY_WORD: r"\w", sre.CATEGORY_NOT_WORD: r"\W"}
+
+
+class _Starts:
+    """The characters a match can begin with, as the pieces of character classes, kept apart by
+    whether they are read case-insensitively: {ignorecase: pieces}, and negated classes whole."""
+
+    def __init__(self):
+        self.pieces: dict[bool, set[str]] = {False: set(), True: set()}
+        self.negated: dict[bool, set[str]] = {False: set(), True: set()}
+
+    def add_class(self, items, ignorecase: bool) -> None:
+        negated = bool(items) and items[0][0] is sre.NEGATE
+        pieces = []
+        for op, av in items[negated:]:
+            if op is sre.LITERAL:
+                pieces.append(re.escape(chr(av)))
+            elif op is sre.RANGE:
+                pieces.append(f"{re.escape(chr(av[0]))}-{re.escape(chr(av[1]))}")
+            elif op is sre.CATEGORY and av in _CATEGORIES:
+                pieces.append(_CATEGORIES[av])
+            else:
+                raise _Unknown(op)
+        if negated:
+            self.negated[ignorecase].add("".join(pieces))
+        else:
+            self.pieces[ignorecase].update(pieces)
+
+    def lookahead(self) -> str:
+        classes = []
+        for ignorecase in (False, True):
+            flag = "i" if ignorecase else "-i"
+            if self.pieces[ignorecase]:
+                classes.append(f"(?{flag}:[{''.join(sorted(self.pieces[ignorecase]))}])")
+            classes += [f"(?{flag}:[^{body}])" for body in sorted(self.negated[ignorecase])]
+        return f"(?={'|'.join(classes)})"
+
+
+def _starts(items, ignorecase: bool, found: _Starts) -> bool:
+    """Adds to ``found`` the characters a match of ``items`` (a parsed sequence) can begin with;
+    True if it can also match the empty string."""
     for op, av in items:
         if op in _ZERO_WIDTH:
             continue  # consumes nothing: the match begins at the next item
         if op is sre.LITERAL:
-            found[ignorecase].add(av)
+            found.add_class([(op, av)], ignorecase)
+            return False
+        if op is sre.IN:
+            found.add_class(av, ignorecase)
             return False
         if op is sre.BRANCH:
             empty = False
@@ -48,28 +90,24 @@ def _starts(items, ignorecase: bool, found: dict[bool, set[int]]) -> bool:
             least, _, pattern = av
             if not _starts(pattern, ignorecase, found) and least > 0:
                 return False
-        else:  # a class, any character, a backreference...: not worked out
+        else:  # any character, a backreference...: not worked out
             raise _Unknown(op)
     return True
 
 
-def first_characters(pattern: re.Pattern[str]) -> dict[bool, set[int]] | None:
-    """The code points a match can begin with, as {case-insensitive?: code points}, or None."""
+def first_characters(pattern: re.Pattern[str]) -> str | None:
+    """A lookahead for the characters a match of ``pattern`` can begin with, or None."""
     if pattern.flags & re.VERBOSE or not isinstance(pattern.pattern, str) or _GLOBAL_FLAGS.match(pattern.pattern):
         return None  # a lookahead cannot go before these
-    found: dict[bool, set[int]] = {False: set(), True: set()}
+    found = _Starts()
     try:
         empty = _starts(sre_parse.parse(pattern.pattern, pattern.flags), bool(pattern.flags & re.IGNORECASE), found)
     except _Unknown:
         return None
-    return None if empty else found
+    return None if empty else found.lookahead()
 
 
 def quick(pattern: re.Pattern[str]) -> re.Pattern[str]:
     """``pattern`` with a lookahead for the characters its matches begin with (see the module's notes)."""
-    found = first_characters(pattern)
-    if found is None:
-        return pattern
-    classes = [f"(?{'i' if ignorecase else '-i'}:[{''.join(re.escape(chr(code)) for code in sorted(codes))}])"
-               for ignorecase, codes in found.items() if codes]
-    return re.compile(f"(?={'|'.join(classes)})(?:{pattern.pattern})", pattern.flags)
+    lookahead = first_characters(pattern)
+    return pattern if lookahead is None else re.compile(f"{lookahead}(?:{pattern.pattern})", pattern.flags)
