@@ -1,14 +1,16 @@
 """Ingest: real files in, records stored once, bad files refused by name without harm."""
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.management import CommandError, call_command
 
-from search.ingest import ingest_paths
+from search.ingest import ingest_paths, store_original
 from search.models import Determination, DisputedItem
 
 from .conftest import DWC, SEEDS, expected, seed_text
@@ -79,6 +81,25 @@ def test_it_keeps_the_original_file_and_its_text(data_dir):
     assert stored.original.read() == (DWC / "CM16-0213037.pdf").read_bytes()
     assert "Case Number: CM16-0213037" in stored.text
     assert stored.source_name == "CM16-0213037.pdf"
+
+
+def test_an_original_is_written_whole_under_its_hash_and_a_failed_write_leaves_no_scratch_file(data_dir, monkeypatch):
+    data = (DWC / "CM16-0213037.pdf").read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
+    name = store_original(data, digest, ".PDF")
+    folder = Path(settings.MEDIA_ROOT) / digest[:2]
+    assert name == f"{digest[:2]}/{digest}.pdf" and (folder / f"{digest}.pdf").read_bytes() == data
+    assert store_original(data, digest, ".pdf") == name and sorted(p.name for p in folder.iterdir()) == [f"{digest}.pdf"]
+
+    def refuse(*args):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("search.ingest.os.replace", refuse)
+    other = b"another original"
+    with pytest.raises(OSError):
+        store_original(other, hashlib.sha256(other).hexdigest(), ".txt")
+    assert all(p.name.endswith((".pdf", ".txt")) and not p.name.startswith(".")
+               for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file())
 
 
 def test_a_document_without_a_case_number_gets_a_stable_address(data_dir):
