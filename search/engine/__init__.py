@@ -107,6 +107,11 @@ def remove(slugs: Iterable[str]) -> None:
     folder.replace(slugs, ())
 
 
+def compact() -> tuple[int, int]:
+    """Merge the live index's segments into one; returns how many there were and are."""
+    return folder.compact()
+
+
 def rebuild(documents: Iterable[ItemDocument]) -> int:
     """Write a new index of ``documents`` beside the live one and swap it in; returns how many
     determinations it holds. Readers go on with the old one until their next search."""

@@ -15,7 +15,7 @@ import tempfile
 import time
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, contextmanager, nullcontext
 from functools import partial
 from itertools import pairwise
 from pathlib import Path
@@ -266,23 +266,40 @@ REBUILD_PART = 2000  # determinations a rebuild writes as one segment before mer
 MERGED_AT_ONCE = 64  # segments one commit merges: each is an open reader until its flush
 
 
-def _merge_in_order(ix) -> None:
-    """Merge a rebuild's segments into one, keeping their documents in order, MERGED_AT_ONCE
+def _merge_in_order(ix, *, publish_to: Path | None = None) -> None:
+    """Merge an index's segments into one, keeping their documents in order, MERGED_AT_ONCE
     a commit (all of them, up to 128,000 determinations, in one). A commit's segment goes last,
     after segments holding later documents, so merges go by level: the parts first, a few at a
-    time, then the merged segments once no part is left, which by then are in order."""
+    time, then the merged segments once no part is left, which by then are in order. With
+    ``publish_to`` (the live index) each commit is published as an ingest's is, for the web workers."""
     levels: dict[str, int] = {}  # a merged segment's id -> how many merges its documents went through
     while len(segments := ix._segments()) > 1:
         lowest = min(levels.get(segment.segment_id(), 0) for segment in segments)
         level = [segment for segment in segments if levels.get(segment.segment_id(), 0) == lowest]
         chosen = {segment.segment_id() for segment in level[:MERGED_AT_ONCE]}
-        writer = _fast(ix.writer(limitmb=256))
-        try:
-            writer.commit(mergetype=partial(_merge_chosen, chosen=chosen))
-        except BaseException:
-            writer.cancel()
-            raise
+        writer = _writer(ix)
+        with published.publishing(publish_to) if publish_to else nullcontext():
+            try:
+                writer.commit(mergetype=partial(_merge_chosen, chosen=chosen))
+            except BaseException:
+                writer.cancel()
+                raise
+            if publish_to:
+                publish_arrays(publish_to)
         levels[ix._segments()[-1].segment_id()] = lowest + 1
+
+
+def compact() -> tuple[int, int]:
+    """Merge the live index's segments into one (``_merge_in_order``), its deleted documents left
+    out; returns how many segments there were and are. A long ingest leaves a segment per batch
+    (500 at 1,000,000 determinations), and a worker reads a word's postings from every one: one
+    segment opens a worker and answers a word's first query several times faster. Readers go on
+    reading the segments they opened; each commit is published for the web workers."""
+    path = live_index()
+    ix = windex.open_dir(str(path))
+    before = len(ix._segments())
+    _merge_in_order(ix, publish_to=path)
+    return before, len(ix._segments())
 
 
 def _merge_chosen(writer, segments: list, chosen: set[str]) -> list:
