@@ -85,5 +85,14 @@ def test_an_empty_index_has_nothing_to_merge_and_a_missing_one_is_named(data_dir
     call_command("compact_index")
     assert "the index has 0 segments: nothing to merge" in capsys.readouterr().out
     config.index_link().unlink()
+    assert engine.segment_count() == 0  # an ingest's closing hint asks this
     with pytest.raises(CommandError, match="there is no search index"):
         call_command("compact_index")
+
+
+def test_an_ingest_that_leaves_many_segments_names_compact_index(data_dir, capsys, monkeypatch):
+    monkeypatch.setattr("search.management.commands.ingest.COMPACT_HINT_SEGMENTS", 1)
+    call_command("ingest", str(SEEDS))
+    assert "compact_index" not in capsys.readouterr().err  # one segment
+    call_command("ingest", str(DWC / "CM16-0213037.pdf"))
+    assert "the index has 2 segments: python manage.py compact_index merges them" in capsys.readouterr().err

@@ -112,6 +112,10 @@ def compact() -> tuple[int, int]:
     return folder.compact()
 
 
+def segment_count() -> int:
+    return folder.segment_count()
+
+
 def rebuild(documents: Iterable[ItemDocument]) -> int:
     """Write a new index of ``documents`` beside the live one and swap it in; returns how many
     determinations it holds. Readers go on with the old one until their next search."""

@@ -289,6 +289,13 @@ def _merge_in_order(ix, *, publish_to: Path | None = None) -> None:
         levels[ix._segments()[-1].segment_id()] = lowest + 1
 
 
+def segment_count() -> int:
+    """How many segments the live index has (``compact`` merges them into one); 0 without one."""
+    if not config.index_link().exists():
+        return 0
+    return len(windex.open_dir(str(live_index()))._segments())
+
+
 def compact() -> tuple[int, int]:
     """Merge the live index's segments into one (``_merge_in_order``), its deleted documents left
     out; returns how many segments there were and are. A long ingest leaves a segment per batch

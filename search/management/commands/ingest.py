@@ -7,9 +7,14 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from search import engine
 from search.ingest import REFUSED, FileResult, ingest_paths
 from search.locks import WriterBusy, writer_lock
 from search.progress import Progress
+
+# Past this many segments an ingest says that compact_index would merge them: each costs a web
+# worker's open and every word's first query (README, Performance).
+COMPACT_HINT_SEGMENTS = 16
 
 
 class Command(BaseCommand):
@@ -43,5 +48,8 @@ class Command(BaseCommand):
         progress.clear()
         elapsed = time.monotonic() - started
         self.stdout.write(f"{report.summary()} in {elapsed:.1f}s")
+        if (segments := engine.segment_count()) > COMPACT_HINT_SEGMENTS:
+            self.stderr.write(f"the index has {segments} segments: python manage.py compact_index merges them "
+                              "into one, for faster worker opens and first queries")
         if report.refused:
             raise CommandError(f"{len(report.refused)} file(s) refused", returncode=1)
