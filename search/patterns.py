@@ -7,7 +7,7 @@ most of what parsing a determination cost. ``quick`` puts a lookahead in front t
 through only the characters a match can begin with, read from the pattern itself: at every
 other position the attempt ends after one character test. Matches, groups and their names are
 those of the pattern as written; a pattern whose first character cannot be worked out (one
-that can match nothing, or begins with a backreference or any character) is returned as it is.
+that can match the empty string, or begins with a backreference or any character) is returned as it is.
 """
 from __future__ import annotations
 

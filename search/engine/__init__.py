@@ -113,6 +113,7 @@ def compact() -> tuple[int, int]:
 
 
 def segment_count() -> int:
+    """How many segments the live index has; 0 when there is none."""
     return folder.segment_count()
 
 

@@ -15,7 +15,7 @@ import tempfile
 import time
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import ExitStack, contextmanager, nullcontext
+from contextlib import ExitStack, contextmanager
 from functools import partial
 from itertools import pairwise
 from pathlib import Path
@@ -141,10 +141,18 @@ def _writing() -> Iterator:
     except BaseException:
         writer.cancel()
         raise
-    path = live_index()
-    with published.publishing(path):
-        writer.commit(mergetype=merge_small_tiers)
-        publish_arrays(path)
+    _commit(writer, merge_small_tiers, publish_to=live_index())
+
+
+def _commit(writer, mergetype, *, publish_to: Path | None = None) -> None:
+    """Commit ``writer`` with the merge policy ``mergetype``. With ``publish_to`` (the live index) the
+    commit is marked as being published while it runs, then published for the web workers."""
+    if publish_to is None:
+        writer.commit(mergetype=mergetype)
+        return
+    with published.publishing(publish_to):
+        writer.commit(mergetype=mergetype)
+        publish_arrays(publish_to)
 
 
 # Each segment's arrays and slugs kept in the writing process between its commits (an ingest's
@@ -278,14 +286,11 @@ def _merge_in_order(ix, *, publish_to: Path | None = None) -> None:
         level = [segment for segment in segments if levels.get(segment.segment_id(), 0) == lowest]
         chosen = {segment.segment_id() for segment in level[:MERGED_AT_ONCE]}
         writer = _writer(ix)
-        with published.publishing(publish_to) if publish_to else nullcontext():
-            try:
-                writer.commit(mergetype=partial(_merge_chosen, chosen=chosen))
-            except BaseException:
-                writer.cancel()
-                raise
-            if publish_to:
-                publish_arrays(publish_to)
+        try:
+            _commit(writer, partial(_merge_chosen, chosen=chosen), publish_to=publish_to)
+        except BaseException:
+            writer.cancel()
+            raise
         levels[ix._segments()[-1].segment_id()] = lowest + 1
 
 
