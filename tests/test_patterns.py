@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from search import parser, reasons
-from search.patterns import first_characters, quick
+from search.patterns import Screen, first_characters, quick, re2_screen
 
 
 def _written(pattern: re.Pattern[str]) -> re.Pattern[str]:
@@ -81,3 +81,88 @@ def test_quick_keeps_the_matches_of_patterns_built_to_trip_it(written, text, fla
 def test_a_pattern_whose_first_character_is_not_worked_out_is_left_as_it_is(written):
     pattern = re.compile(written)
     assert first_characters(pattern) is None and quick(pattern) is pattern
+
+
+# --- patterns.Screen: RE2 rules out only patterns ``re`` finds no match for -----------------------
+
+_SCREENED = [pattern for pattern in SITE_PATTERNS.values() if id(pattern) in reasons._SCREEN.screened]
+
+
+def _unscreened_reasons(rationale: str, outcome: str, monkeypatch) -> list:
+    with monkeypatch.context() as patch:
+        patch.setattr(reasons._SCREEN, "ruled_out", lambda text: frozenset())
+        return reasons.stated_reasons(rationale, outcome)
+
+
+def test_every_pattern_a_sentence_is_searched_for_is_screened():
+    assert len(_SCREENED) == len(reasons._SCREEN.screened) >= 30
+
+
+def test_the_screen_never_rules_out_a_pattern_that_matches_a_real_sentence(real_items):
+    sentences = [item.rationale[start:end] for item in real_items.values()
+                 for start, end in reasons.sentences(item.rationale)]
+    ruled_out = 0
+    for sentence in sentences:
+        out = reasons._SCREEN.ruled_out(sentence)
+        ruled_out += len(out)
+        for pattern in _SCREENED:
+            assert not (id(pattern) in out and pattern.search(sentence)), (pattern.pattern[:60], sentence)
+    assert ruled_out > len(sentences) * len(_SCREENED) / 2  # most are ruled out: the screen does its work
+
+
+def test_the_stated_reasons_of_every_real_item_are_those_found_without_the_screen(real_items, monkeypatch):
+    for key, item in real_items.items():
+        for outcome in ("Upheld", "Overturned"):
+            assert reasons.stated_reasons(item.rationale, outcome) == \
+                _unscreened_reasons(item.rationale, outcome, monkeypatch), key
+
+
+# ASCII's own pitfalls for RE2 besides the case folds above: \v and \x1c-\x1f are spaces to Python.
+_SCREEN_ALPHABET = st.sampled_from(list("aAeEiInNoOsStTuUwWkK ., '-(4\n\t") + ["\x0b", "\x1c", "\x1f", "\u00a0",
+                                                                                "\u017f", "\u212a"])
+_SCREEN_TEXTS = st.lists(st.one_of(_WORDS, st.sampled_from(["not\x0brecommended", "no\x1cimprovement", "urine drug",
+                                                            "more than 6 weeks", "red flags", "unspecified muscle"]),
+                                   st.text(_SCREEN_ALPHABET, max_size=6)), max_size=14).map(" ".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_SCREEN_TEXTS)
+def test_the_screen_never_rules_out_a_pattern_that_matches_any_text(text):
+    out = reasons._SCREEN.ruled_out(text)
+    for pattern in _SCREENED:
+        assert not (id(pattern) in out and pattern.search(text)), pattern.pattern[:60]
+
+
+@pytest.mark.parametrize(("written", "flags", "text"), [
+    (r"(?<!or\s)without\b(?!\s+x)", 0, "or without x, and without y"),  # lookarounds: left out, the screen lets it through
+    (r"\bnot\s+recommended\b", re.IGNORECASE, "NOT\x0bRECOMMENDED and not\x1frecommended"),  # Python's spaces
+    (r"done$", 0, "done\n"),  # $ before a closing line break
+    (r"^\W*Therefore", re.MULTILINE, "x.\n Therefore"),  # ^ at a line's start
+    (r"\ba[^.]{0,250}?b\b", 0, "a " + "x" * 240 + " b"),  # a long count, left unbounded
+    (r"[\]\-^\\]x|\d+\s?\w", 0, "]x -x ^x \\x 12 a"),  # characters special in a class, categories
+    (r"(?i:ab)(?-i:C)|(?s:q.r)", 0, "ABC q\nr"),  # flags in a group
+    (r"(?>ab|a)c|x*+y", 0, "abc xxy"),  # atomic groups and possessive repeats read as plain ones
+])
+def test_the_screen_lets_through_patterns_built_to_trip_it(written, flags, text):
+    pattern = re.compile(written, flags)
+    screen = Screen([pattern])
+    assert id(pattern) in screen.screened and pattern.search(text)
+    assert id(pattern) not in screen.ruled_out(text)
+    assert id(pattern) in screen.ruled_out("zzz")  # and rules it out where it has no match
+
+
+@pytest.mark.parametrize("written", [r"(a)\1", r"(?P<x>a)(?(x)b|c)", r"[^\W\d]", r"a{2000}"])
+def test_a_pattern_re2_cannot_stand_in_for_is_never_ruled_out(written):
+    pattern = re.compile(written)
+    assert re2_screen(pattern) is None
+    screen = Screen([pattern])
+    assert id(pattern) not in screen.screened and id(pattern) not in screen.ruled_out("zzz")
+
+
+def test_a_text_that_is_not_ascii_or_a_pass_re2_gives_up_on_rules_nothing_out(monkeypatch):
+    pattern = re.compile(r"\bstate\b", re.IGNORECASE)
+    screen = Screen([pattern])
+    assert screen.ruled_out("\u017ftate") == frozenset() and pattern.search("\u017ftate")
+    assert screen.ruled_out("zzz") == {id(pattern)}
+    monkeypatch.setattr(screen, "_set", type("GaveUp", (), {"Match": lambda self, text: None})())
+    assert screen.ruled_out("zzz") == frozenset()
