@@ -328,6 +328,9 @@ def _results(files: list[tuple[Path, str]], pool) -> Iterator[FileResult]:
 CHUNK = 256  # files read, hash-checked and parsed together
 PARALLEL_FROM = 64  # fewer files than this are parsed in-process: a pool costs more than it saves
 INDEX_EVERY = 2000  # a long ingest makes its documents searchable as it goes
+# The parse workers yield the cores to the indexer: it keeps up with the storing, rather than being
+# left a backlog that it indexes alone, on part of the machine, after everything is stored.
+PARSE_NICENESS = 10
 
 
 def ingest_paths(
@@ -348,9 +351,7 @@ def ingest_paths(
     files = list(document_paths(paths))
     report = IngestReport()
     workers = workers if workers is not None else (os.cpu_count() or 1)
-    pool = None
-    if workers > 1 and len(files) >= PARALLEL_FROM:
-        pool = multiprocessing.get_context("forkserver").Pool(workers)
+    pool = parse_pool(workers) if workers > 1 and len(files) >= PARALLEL_FROM else None
     indexer = _BackgroundIndexer() if index and pool is not None else None
     progress = ProgressLog(every=settings.IMR_PROGRESS_SECONDS)
     try:
@@ -375,6 +376,11 @@ def ingest_paths(
     if index:
         index_pending()
     return report
+
+
+def parse_pool(workers: int):
+    """The processes that parse an ingest's files, at PARSE_NICENESS."""
+    return multiprocessing.get_context("forkserver").Pool(workers, initializer=os.nice, initargs=(PARSE_NICENESS,))
 
 
 class _BackgroundIndexer:

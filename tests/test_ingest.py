@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
 
+from search import ingest
 from search.ingest import ingest_paths, store_original
 from search.models import Determination, DisputedItem
 
@@ -249,3 +251,12 @@ def test_a_batch_the_database_refuses_whole_is_stored_a_document_at_a_time(data_
     assert report.counts["stored"] == 5 and Determination.objects.count() == 5
     assert not Determination.objects.filter(slug="half-written").exists()
     assert "refused as a whole (disk I/O error); storing them one at a time" in caplog.text
+
+
+def test_the_parse_workers_run_at_a_lower_priority_than_the_indexer():
+    pool = ingest.parse_pool(2)
+    try:
+        niceness = set(pool.map(os.nice, [0, 0, 0, 0], chunksize=1))
+    finally:
+        pool.terminate()
+    assert niceness == {min(os.nice(0) + ingest.PARSE_NICENESS, 19)}
