@@ -36,16 +36,20 @@ def index_pending(settings_module: str, ingest_pid: int, finished, batch: int) -
     import django
 
     django.setup()
+    from .engine import close_helpers
     from .indexing import index_pending as run
     from .indexing import pending_at_least
 
     def alive() -> bool:
         return _alive(ingest_pid)
 
-    while alive() and not finished.is_set():
-        run(batch=batch, go_on=lambda: alive() and pending_at_least(batch))
-        finished.wait(1.0)
-    run(batch=batch, go_on=alive)
+    try:
+        while alive() and not finished.is_set():
+            run(batch=batch, go_on=lambda: alive() and pending_at_least(batch))
+            finished.wait(1.0)
+        run(batch=batch, go_on=alive)
+    finally:
+        close_helpers()  # this process ends with os._exit, which would leave them waiting
 
 
 def _alive(pid: int) -> bool:

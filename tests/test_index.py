@@ -1,6 +1,12 @@
 """The index itself: counts that survive merges, atomic rebuilds, catching up after a crash."""
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
 import pytest
 from whoosh import index as windex
 from whoosh.fields import ID, KEYWORD, Schema
@@ -230,6 +236,45 @@ def test_a_batch_whose_helper_fails_is_not_indexed_at_all(data_dir, monkeypatch)
     indexing.index_pending()  # the next commit deletes them
     assert not leftovers()
     assert indexing.check_against_database().ok
+
+
+def test_the_helper_processes_are_kept_between_commits_and_replaced_after_a_failure(data_dir, monkeypatch):
+    import dataclasses
+
+    ingest_paths([SEEDS, DWC], index=False)
+    monkeypatch.setattr(folder, "MERGE_BELOW", 40)
+    monkeypatch.setattr(config._config, "index_processes", 2)
+    folder.close_helpers()
+    stored = list(Determination.objects.order_by("pk"))
+    halves = (stored[:len(stored) // 2], stored[len(stored) // 2:])
+    helper_pids = []
+    for half in halves:
+        documents = list(indexing.documents(Determination.objects.filter(pk__in=[d.pk for d in half]).order_by("pk")))
+        engine.replace([d.slug for d in half], documents)
+        helper_pids.append(folder._helpers(1).submit(os.getpid).result())
+    assert helper_pids[0] == helper_pids[1] != os.getpid()  # one helper for both commits
+    documents = list(indexing.documents(Determination.objects.order_by("pk")))
+    documents[3] = dataclasses.replace(documents[3], added="not a time")  # fails the helper's part
+    with pytest.raises(AttributeError):
+        engine.replace([d.slug for d in stored], documents)
+    assert folder._helper_pool is None  # not trusted with the next batch
+    assert folder._helpers(1).submit(os.getpid).result() != helper_pids[0]
+    folder.close_helpers()
+    assert folder._helper_pool is None
+
+
+def test_a_helper_process_ends_when_the_process_it_helps_is_killed(tmp_path):
+    script = ("import os, sys; from search.engine import folder; "
+              "print(folder._helpers(1).submit(os.getpid).result(), flush=True); os._exit(0)")
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "imrsite.settings"}
+    with open(tmp_path / "out", "w") as out:
+        subprocess.run([sys.executable, "-c", script], stdout=out, env=env, cwd=Path(__file__).resolve().parents[1],
+                       timeout=60, check=True)
+    helper = int((tmp_path / "out").read_text().split()[-1])
+    deadline = time.monotonic() + 10
+    while folder._running(helper) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not folder._running(helper)
 
 
 def test_a_batch_citing_more_than_a_thousand_sections_is_indexed(data_dir):

@@ -107,6 +107,13 @@ def remove(slugs: Iterable[str]) -> None:
     folder.replace(slugs, ())
 
 
+def close_helpers() -> None:
+    """Stop the helper processes this process's writes started (they are kept between commits);
+    a process that exits without calling it stops them at exit, unless it ends with ``os._exit``
+    (a multiprocessing child does)."""
+    folder.close_helpers()
+
+
 def compact() -> tuple[int, int]:
     """Merge the live index's segments into one; returns how many there were and are."""
     return folder.compact()

@@ -12,10 +12,11 @@ import multiprocessing
 import os
 import shutil
 import tempfile
+import threading
 import time
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager
 from functools import partial
 from itertools import pairwise
 from pathlib import Path
@@ -227,22 +228,74 @@ def replace(slugs: Iterable[str], documents: Iterable[ItemDocument]) -> None:
     """
     documents = list(documents)
     cut = parts(documents, config.index_processes())
-    with _writing() as writer, ExitStack() as helpers:
+    with _writing() as writer:
         written = []
         if len(cut) > 1:
-            pool = helpers.enter_context(ProcessPoolExecutor(
-                len(cut) - 1, mp_context=multiprocessing.get_context("forkserver")))
             path = writer.storage.folder
-            written = [pool.submit(write_part, path, part) for part in cut[:-1]]
-        with writer.searcher() as searcher:
-            for slug in held_slugs(searcher.reader(), slugs):
-                for docnum in searcher.document_numbers(slug=slug):
-                    writer.delete_document(docnum)
-        known = set(writer.schema.names())
-        for document in cut[-1]:
-            writer.add_document(**_fields(document, known))
-        for segment in written:
-            whoosh_internals.add_segment(writer, segment.result())
+            written = [_helpers(len(cut) - 1).submit(write_part, path, part) for part in cut[:-1]]
+        try:
+            with writer.searcher() as searcher:
+                for slug in held_slugs(searcher.reader(), slugs):
+                    for docnum in searcher.document_numbers(slug=slug):
+                        writer.delete_document(docnum)
+            known = set(writer.schema.names())
+            for document in cut[-1]:
+                writer.add_document(**_fields(document, known))
+            for segment in written:
+                whoosh_internals.add_segment(writer, segment.result())
+        except BaseException:
+            close_helpers()  # a helper that failed or died is not trusted with the next batch
+            raise
+
+
+# The helper processes of this process's writer: started at its first batch large enough to split,
+# kept for the next (an ingest's indexer commits every few thousand determinations, and starting a
+# helper cost about half a second of CPU), closed by ``close_helpers`` or when the process exits.
+_helper_pool: tuple[int, ProcessPoolExecutor] | None = None
+
+
+def _helpers(count: int) -> ProcessPoolExecutor:
+    global _helper_pool
+
+    if _helper_pool is not None and _helper_pool[0] != count:
+        close_helpers()
+    if _helper_pool is None:
+        _helper_pool = (count, ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("forkserver"),
+                                                   initializer=_exit_with, initargs=(os.getpid(),)))
+    return _helper_pool[1]
+
+
+def close_helpers() -> None:
+    """Stop this process's helper processes, if it started any."""
+    global _helper_pool
+
+    if _helper_pool is not None:
+        _helper_pool[1].shutdown(cancel_futures=True)
+        _helper_pool = None
+
+
+def _exit_with(parent: int) -> None:
+    """In a helper process: end when ``parent`` has ended (killed, it could not say so), or is
+    ended and not yet reaped."""
+    def watch() -> None:
+        while _running(parent):
+            time.sleep(1.0)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True, name="imr-exit-with-parent").start()
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):  # no /proc: alive, as far as can be told
+        return True
 
 
 def held_slugs(reader, slugs: Iterable[str]) -> list[str]:
