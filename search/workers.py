@@ -37,11 +37,12 @@ def index_pending(settings_module: str, ingest_pid: int, finished, batch: int) -
 
     django.setup()
     from .engine import close_helpers
+    from .engine.folder import process_running
     from .indexing import index_pending as run
     from .indexing import pending_at_least
 
     def alive() -> bool:
-        return _alive(ingest_pid)
+        return process_running(ingest_pid)
 
     try:
         while alive() and not finished.is_set():
@@ -50,13 +51,3 @@ def index_pending(settings_module: str, ingest_pid: int, finished, batch: int) -
         run(batch=batch, go_on=alive)
     finally:
         close_helpers()  # this process ends with os._exit, which would leave them waiting
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True

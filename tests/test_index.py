@@ -151,19 +151,17 @@ def test_commits_merge_small_segments_of_one_size_once_there_are_eight_keeping_t
 
 
 def test_a_background_indexer_stops_between_batches_once_its_ingest_is_gone(data_dir):
-    import os
-    import subprocess
-    import sys
-
-    from search import workers
-
     ingest_paths([SEEDS], index=False)
     assert indexing.index_pending(go_on=lambda: False) == 0
     assert Determination.objects.filter(indexed=False).count() == 5
-    assert workers._alive(os.getpid())
+    assert folder.process_running(os.getpid())
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    deadline = time.monotonic() + 30
+    while folder.process_running(dead.pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not folder.process_running(dead.pid)  # ended, not yet reaped: a zombie is not running
     dead.wait()
-    assert not workers._alive(dead.pid)
+    assert not folder.process_running(dead.pid)
     assert indexing.index_pending(batch=2, go_on=lambda: True) == 5
 
 
@@ -272,9 +270,9 @@ def test_a_helper_process_ends_when_the_process_it_helps_is_killed(tmp_path):
                        timeout=60, check=True)
     helper = int((tmp_path / "out").read_text().split()[-1])
     deadline = time.monotonic() + 10
-    while folder._running(helper) and time.monotonic() < deadline:
+    while folder.process_running(helper) and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert not folder._running(helper)
+    assert not folder.process_running(helper)
 
 
 def test_a_batch_citing_more_than_a_thousand_sections_is_indexed(data_dir):

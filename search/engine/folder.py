@@ -278,14 +278,15 @@ def _exit_with(parent: int) -> None:
     """In a helper process: end when ``parent`` has ended (killed, it could not say so), or is
     ended and not yet reaped."""
     def watch() -> None:
-        while _running(parent):
+        while process_running(parent):
             time.sleep(1.0)
         os._exit(1)
 
     threading.Thread(target=watch, daemon=True, name="imr-exit-with-parent").start()
 
 
-def _running(pid: int) -> bool:
+def process_running(pid: int) -> bool:
+    """Whether process ``pid`` exists and has not ended (a zombie, ended but not reaped, has)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
