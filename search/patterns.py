@@ -1,5 +1,5 @@
 """Regular expressions that search faster and match exactly as before: ``quick`` for one pattern,
-``Screen`` for many searched in the same text.
+``Screen`` for many searched in the same text, ``Twin`` for one run over a long text.
 
 Python's ``re`` finds a pattern that begins with ``\\b``, an alternation or a case-insensitive
 letter by trying the whole pattern at every position of the text: the stated-reason rules
@@ -13,6 +13,7 @@ that can match the empty string, or begins with a backreference or any character
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from re import _constants as sre  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
 
@@ -151,62 +152,120 @@ def _class(items) -> str:
     return f"[{'^' if negated else ''}{''.join(pieces)}]"
 
 
-def _re2_syntax(items, multiline: bool) -> str:
-    """RE2 syntax for a parsed sequence, matching at least wherever it matches in an ASCII text:
-    lookarounds are left out (true everywhere) and so is ``$``, atomic groups and possessive
-    repeats read as plain ones; the rest as written."""
-    out = []
-    for op, av in items:
+class _RE2Syntax:
+    """RE2 syntax for a parsed pattern, as it reads an ASCII text, its groups not capturing. ``exact``:
+    finding the very matches of the pattern, or _Untranslatable. Otherwise loosened, matching at least wherever
+    the pattern does: lookarounds are left out (true everywhere) and so is ``$``, atomic groups and
+    possessive repeats read as plain ones, long counts as unbounded."""
+
+    def __init__(self, *, exact: bool):
+        self.exact = exact
+
+    def sequence(self, items, multiline: bool, ignorecase: bool) -> str:
+        return "".join(self.item(op, av, multiline, ignorecase) for op, av in items)
+
+    def item(self, op, av, multiline: bool, ignorecase: bool) -> str:
+        if op in (sre.LITERAL, sre.NOT_LITERAL, sre.IN) and self.exact and ignorecase and _non_ascii(op, av):
+            raise _Untranslatable(op)  # Python's case folds of these are not RE2's ("\u0130", "\u212a")
         if op is sre.LITERAL:
-            out.append(_char(av))
-        elif op is sre.NOT_LITERAL:
-            out.append(f"[^{_char(av)}]")
-        elif op is sre.IN:
-            out.append(_class(av))
-        elif op is sre.ANY:
-            out.append(".")
-        elif op is sre.BRANCH:
-            out.append(f"(?:{'|'.join(_re2_syntax(alternative, multiline) for alternative in av[1])})")
-        elif op is sre.SUBPATTERN:
+            return _char(av)
+        if op is sre.NOT_LITERAL:
+            return f"[^{_char(av)}]"
+        if op is sre.IN:
+            return _class(av)
+        if op is sre.ANY:
+            return "."
+        if op is sre.BRANCH:
+            return f"(?:{'|'.join(self.sequence(alternative, multiline, ignorecase) for alternative in av[1])})"
+        if op is sre.SUBPATTERN:
             _, add_flags, del_flags, pattern = av
             if (add_flags | del_flags) & ~(re.IGNORECASE | re.DOTALL | re.MULTILINE):
                 raise _Untranslatable(op)
             inner = multiline if not (add_flags | del_flags) & re.MULTILINE else bool(add_flags & re.MULTILINE)
+            folded = ignorecase if not (add_flags | del_flags) & re.IGNORECASE else bool(add_flags & re.IGNORECASE)
+            body = self.sequence(pattern, inner, folded)
             flags = "".join(flag for flag, bit in (("i", re.IGNORECASE), ("s", re.DOTALL)) if add_flags & bit)
             unset = "".join(flag for flag, bit in (("i", re.IGNORECASE), ("s", re.DOTALL)) if del_flags & bit)
-            scope = f"{flags}-{unset}" if unset else flags
-            out.append(f"(?{scope}:{_re2_syntax(pattern, inner)})" if scope else f"(?:{_re2_syntax(pattern, inner)})")
-        elif op is sre.ATOMIC_GROUP:
-            out.append(f"(?:{_re2_syntax(av, multiline)})")
-        elif op in _REPEATS:
+            if flags or unset:
+                body = f"(?{flags}-{unset}:{body})" if unset else f"(?{flags}:{body})"
+            return f"(?:{body})"  # a twin finds where matches are; re reads their groups
+        if op is sre.ATOMIC_GROUP and not self.exact:
+            return f"(?:{self.sequence(av, multiline, ignorecase)})"
+        if op in _REPEATS and not (self.exact and op is sre.POSSESSIVE_REPEAT):
             least, most, pattern = av
             if least > _REPEAT_LIMIT or (most != sre.MAXREPEAT and most > _REPEAT_LIMIT):
                 raise _Untranslatable(op)
-            # a long count as no limit: fewer DFA states, and the screen only lets more through
-            count = f"{{{least},}}" if most == sre.MAXREPEAT or most > _COUNTED else f"{{{least},{most}}}"
-            out.append(f"(?:{_re2_syntax(pattern, multiline)}){count}{'?' if op is sre.MIN_REPEAT else ''}")
-        elif op is sre.AT:
-            out.append({sre.AT_BEGINNING: "(?m:^)" if multiline else r"\A", sre.AT_BEGINNING_STRING: r"\A",
-                        sre.AT_END: "(?m:$)" if multiline else "", sre.AT_END_STRING: r"\z",
-                        sre.AT_BOUNDARY: r"\b", sre.AT_NON_BOUNDARY: r"\B"}[av])
-        elif op in (sre.ASSERT, sre.ASSERT_NOT):
-            continue  # a condition on the text around: left out, so the screen lets more through
-        else:  # a backreference, a conditional group
-            raise _Untranslatable(op)
-    return "".join(out)
+            # loosened, a long count as no limit: fewer DFA states, and a screen only lets more through
+            unbounded = most == sre.MAXREPEAT or (most > _COUNTED and not self.exact)
+            count = f"{{{least},}}" if unbounded else f"{{{least},{most}}}"
+            return f"(?:{self.sequence(pattern, multiline, ignorecase)}){count}{'?' if op is sre.MIN_REPEAT else ''}"
+        if op is sre.AT and av in (sre.AT_BEGINNING_STRING, sre.AT_END_STRING, sre.AT_BOUNDARY) or (
+                op is sre.AT and av is sre.AT_NON_BOUNDARY and not self.exact):  # Python's \B fails on "", RE2's not
+            return {sre.AT_BEGINNING_STRING: r"\A", sre.AT_END_STRING: r"\z", sre.AT_BOUNDARY: r"\b",
+                    sre.AT_NON_BOUNDARY: r"\B"}[av]
+        if op is sre.AT and av is sre.AT_BEGINNING and not multiline:
+            return r"\A"
+        if not self.exact and op is sre.AT and av in (sre.AT_BEGINNING, sre.AT_END):
+            return "(?m:^)" if av is sre.AT_BEGINNING else ("(?m:$)" if multiline else "")
+        if not self.exact and op in (sre.ASSERT, sre.ASSERT_NOT):
+            return ""  # a condition on the text around: left out, so the screen lets more through
+        # a backreference, a conditional group; exactly: a lookaround, $, a line's start, an atomic group
+        raise _Untranslatable(op)
+
+
+def _non_ascii(op, av) -> bool:
+    if op is sre.IN:
+        return any(_non_ascii(item_op, item_av) for item_op, item_av in av if item_op in (sre.LITERAL, sre.RANGE))
+    return max(av) > 0x7F if isinstance(av, tuple) else av > 0x7F
+
+
+def _translated(pattern: re.Pattern[str], *, exact: bool) -> str | None:
+    if not isinstance(pattern.pattern, str) or pattern.flags & (re.VERBOSE | re.LOCALE | re.ASCII):
+        return None
+    flags = "".join(flag for flag, bit in (("i", re.IGNORECASE), ("s", re.DOTALL)) if pattern.flags & bit)
+    try:
+        body = _RE2Syntax(exact=exact).sequence(sre_parse.parse(pattern.pattern, pattern.flags),
+                                                         bool(pattern.flags & re.MULTILINE),
+                                                         bool(pattern.flags & re.IGNORECASE))
+    except _Untranslatable:
+        return None
+    return f"(?{flags}:{body})" if flags else body
 
 
 def re2_screen(pattern: re.Pattern[str]) -> str | None:
     """RE2 syntax for a pattern that matches, in an ASCII text, wherever ``pattern`` does (and
     maybe elsewhere); None where RE2 cannot stand in for it."""
-    if not isinstance(pattern.pattern, str) or pattern.flags & (re.VERBOSE | re.LOCALE | re.ASCII):
-        return None
-    flags = "".join(flag for flag, bit in (("i", re.IGNORECASE), ("s", re.DOTALL)) if pattern.flags & bit)
-    try:
-        body = _re2_syntax(sre_parse.parse(pattern.pattern, pattern.flags), bool(pattern.flags & re.MULTILINE))
-    except _Untranslatable:
-        return None
-    return f"(?{flags}:{body})" if flags else body
+    return _translated(pattern, exact=False)
+
+
+class Twin:
+    """A pattern whose matches, in an ASCII text, are found by an RE2 twin (one DFA pass over the
+    text) and read by ``re`` where they start: the same matches and groups as ``re`` alone finds,
+    for a pattern that ``re`` tries at most positions of a long text. Where RE2 cannot read the
+    pattern exactly (lookarounds, ``$``, case folds of non-ASCII letters...) or the text is not
+    ASCII, ``re`` alone."""
+
+    def __init__(self, pattern: re.Pattern[str]):
+        import re2
+
+        self.pattern = pattern
+        self.fallback = quick(pattern)  # for the texts RE2 does not read
+        syntax = _translated(pattern, exact=True)
+        self.twin = None if syntax is None else re2.compile(syntax)
+
+    def sub(self, repl: Callable[[re.Match[str]], str], text: str) -> str:
+        """``self.pattern.sub(repl, text)``."""
+        if self.twin is None or not text.isascii():
+            return self.fallback.sub(repl, text)
+        pieces, end = [], 0
+        for found in self.twin.finditer(text.encode("ascii")):
+            match = self.pattern.match(text, found.start())
+            if match is None or match.end() != found.end():  # never, by construction; re decides
+                return self.fallback.sub(repl, text)
+            pieces += (text[end:match.start()], repl(match))
+            end = match.end()
+        pieces.append(text[end:])
+        return "".join(pieces)
 
 
 # RE2's memory for a screen's DFA. The stated-reason rules' states fill RE2's default (8 MB) and each

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from search import parser, reasons
-from search.patterns import Screen, first_characters, quick, re2_screen
+from search.patterns import Screen, Twin, first_characters, quick, re2_screen
 
 
 def _written(pattern: re.Pattern[str]) -> re.Pattern[str]:
@@ -23,7 +23,7 @@ def _written(pattern: re.Pattern[str]) -> re.Pattern[str]:
 SITE_PATTERNS = {
     **{name: value for name, value in vars(reasons).items() if isinstance(value, re.Pattern)},
     **{f"rule {number}: {rule[0]}": rule[1] for number, rule in enumerate(reasons._RULES)},
-    "parser._LABEL_BREAK": parser._LABEL_BREAK,
+    "parser._LABEL_BREAK": parser._LABEL_BREAKS.fallback,
 }
 
 
@@ -166,3 +166,74 @@ def test_a_text_that_is_not_ascii_or_a_pass_re2_gives_up_on_rules_nothing_out(mo
     assert screen.ruled_out("zzz") == {id(pattern)}
     monkeypatch.setattr(screen, "_set", type("GaveUp", (), {"Match": lambda self, text: None})())
     assert screen.ruled_out("zzz") == frozenset()
+
+
+# --- patterns.Twin: RE2 finding, in an ASCII text, where ``re``'s matches are ---------------------
+
+def _substituted(twin: Twin, text: str) -> tuple[str, str]:
+    """(what the twin's sub gives, what re's gives), each match replaced by its span and groups;
+    where the twin reads the text, the spans RE2 finds are first checked against re's (its sub
+    would fall back to re's where they differ)."""
+    def mark(match: re.Match[str]) -> str:
+        return f"<{match.start()}-{match.end()} {match.lastgroup} {match.groups()}>"
+
+    if twin.twin is not None and text.isascii():
+        assert [found.span() for found in twin.twin.finditer(text.encode("ascii"))] == \
+            [match.span() for match in twin.pattern.finditer(text)]
+    return twin.sub(mark, text), twin.pattern.sub(mark, text)
+
+
+@pytest.fixture(scope="module")
+def real_texts() -> list[str]:
+    from search.extract import document_text
+
+    from .conftest import DWC, SEEDS
+
+    return [document_text(path.name, path.read_bytes()) for path in [*sorted(SEEDS.glob("*.txt")),
+                                                                     *sorted(DWC.glob("*.pdf"))]]
+
+
+def test_the_label_breaks_twin_finds_the_same_labels_in_every_real_document(real_texts):
+    assert parser._LABEL_BREAKS.twin is not None
+    ascii_texts = [text for text in real_texts if text.isascii()]
+    assert len(ascii_texts) >= len(real_texts) / 2
+    for text in ascii_texts:
+        ours, re_alone = _substituted(parser._LABEL_BREAKS, text)
+        assert ours == re_alone and ours != text
+
+
+def test_normalise_gives_the_same_lines_with_the_twin_as_without(real_texts, monkeypatch):
+    with_twin = [parser.normalise(text) for text in real_texts]
+    monkeypatch.setattr(parser._LABEL_BREAKS, "twin", None)
+    assert [parser.normalise(text) for text in real_texts] == with_twin
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(_WORDS, st.sampled_from(["Decision rationale :", "DATE OF INJURY:", "Case Number:\x0b",
+                                                   "State(s)\x1cof Licensure:", "Upheld"]),
+                          st.text(_ALPHABET, max_size=6)), max_size=14).map(" ".join))
+def test_the_label_breaks_twin_finds_the_same_labels_in_any_text(text):
+    ours, re_alone = _substituted(parser._LABEL_BREAKS, text)
+    assert ours == re_alone
+
+
+@pytest.mark.parametrize(("written", "flags", "text"), [
+    (r"(?P<a>ab+?)(c)?|(?P<b>x[^y\d]{1,5})", 0, "abbbc abd x1 xzz xzzzzzzz y"),  # groups, lazy and counted repeats
+    (r"\bnot\s+(?i:clear)\b", 0, "not\x0bCLEAR not\x1fclear notclear"),  # Python's spaces, a case-blind group
+    (r"^\W*Case|\d+\s*of\s*\d+\Z", re.IGNORECASE, " case 1 of 2"),  # anchors RE2 reads alike
+])
+def test_a_twin_finds_what_re_finds(written, flags, text):
+    twin = Twin(re.compile(written, flags))
+    ours, re_alone = _substituted(twin, text)
+    assert twin.twin is not None and ours == re_alone != text
+
+
+@pytest.mark.parametrize(("written", "flags"), [
+    (r"a(?=b)", 0), (r"(?<!a)b", 0), (r"done$", 0), (r"^x", re.MULTILINE), (r"(?>ab|a)c", 0), (r"x*+y", 0),
+    (r"\u212aelvin", re.IGNORECASE), (r"[\u0130-\u0131]", re.IGNORECASE), (r"(a)\1", 0), (r"a\B", 0),
+])
+def test_a_pattern_re2_cannot_read_exactly_is_left_to_re(written, flags):
+    twin = Twin(re.compile(written, flags))
+    assert twin.twin is None
+    assert twin.sub(lambda match: "#", "ab done\nx kelvin \u212aelvin aab") == \
+        twin.pattern.sub(lambda match: "#", "ab done\nx kelvin \u212aelvin aab")
