@@ -115,7 +115,7 @@ def quick(pattern: re.Pattern[str]) -> re.Pattern[str]:
     return pattern if lookahead is None else re.compile(f"{lookahead}(?:{pattern.pattern})", pattern.flags)
 
 
-# --- Screening a text for several patterns at once -------------------------------------------
+# --- Patterns read by RE2: a screen for many (loosened), a twin for one (exact) -------------------
 
 _REPEAT_LIMIT = 1000  # RE2's largest counted repetition
 _COUNTED = 3  # repeats up to this many times are kept as counted; longer ones are left unbounded
@@ -184,11 +184,9 @@ class _RE2Syntax:
             inner = multiline if not (add_flags | del_flags) & re.MULTILINE else bool(add_flags & re.MULTILINE)
             folded = ignorecase if not (add_flags | del_flags) & re.IGNORECASE else bool(add_flags & re.IGNORECASE)
             body = self.sequence(pattern, inner, folded)
-            flags = "".join(flag for flag, bit in (("i", re.IGNORECASE), ("s", re.DOTALL)) if add_flags & bit)
-            unset = "".join(flag for flag, bit in (("i", re.IGNORECASE), ("s", re.DOTALL)) if del_flags & bit)
-            if flags or unset:
-                body = f"(?{flags}-{unset}:{body})" if unset else f"(?{flags}:{body})"
-            return f"(?:{body})"  # a twin finds where matches are; re reads their groups
+            flags, unset = _flag_letters(add_flags), _flag_letters(del_flags)
+            # never capturing: a twin finds where matches are, re reads their groups
+            return f"(?{flags}-{unset}:{body})" if unset else f"(?{flags}:{body})"
         if op is sre.ATOMIC_GROUP and not self.exact:
             return f"(?:{self.sequence(av, multiline, ignorecase)})"
         if op in _REPEATS and not (self.exact and op is sre.POSSESSIVE_REPEAT):
@@ -219,17 +217,20 @@ def _non_ascii(op, av) -> bool:
     return max(av) > 0x7F if isinstance(av, tuple) else av > 0x7F
 
 
+def _flag_letters(flags: int) -> str:
+    """RE2's letters for the flags it shares with Python: case-blind, and ``.`` matching a line break."""
+    return "".join(letter for letter, bit in (("i", re.IGNORECASE), ("s", re.DOTALL)) if flags & bit)
+
+
 def _translated(pattern: re.Pattern[str], *, exact: bool) -> str | None:
     if not isinstance(pattern.pattern, str) or pattern.flags & (re.VERBOSE | re.LOCALE | re.ASCII):
         return None
-    flags = "".join(flag for flag, bit in (("i", re.IGNORECASE), ("s", re.DOTALL)) if pattern.flags & bit)
     try:
         body = _RE2Syntax(exact=exact).sequence(sre_parse.parse(pattern.pattern, pattern.flags),
-                                                         bool(pattern.flags & re.MULTILINE),
-                                                         bool(pattern.flags & re.IGNORECASE))
+                                                bool(pattern.flags & re.MULTILINE), bool(pattern.flags & re.IGNORECASE))
     except _Untranslatable:
         return None
-    return f"(?{flags}:{body})" if flags else body
+    return f"(?{flags}:{body})" if (flags := _flag_letters(pattern.flags)) else body
 
 
 def re2_screen(pattern: re.Pattern[str]) -> str | None:
