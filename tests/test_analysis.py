@@ -31,7 +31,7 @@ def _postings(index: analysis.Indexer, text: str) -> tuple[list[tuple[bytes, flo
     and the field's length."""
     terms: defaultdict[str, list] = defaultdict(list)
     length, _ = index(text, 0, 1.0, terms)
-    return sorted((term.encode("utf-8"), weight, value) for term, [(_, weight, value)] in terms.items()), length
+    return sorted((term.encode("utf-8"), weight, value) for term, [_, weight, value] in terms.items()), length
 
 
 def _expected(name: str, text: str) -> tuple[list[tuple[bytes, float, bytes]], int]:

@@ -31,8 +31,8 @@ from .schema import PAIR_ANALYZER, SENTENCE_ANALYZER, TEXT_ANALYZER
 from .sentences import SAME_SENTENCE, SENTENCE, sentence_starts
 
 # (text, document number, boost, the pool's postings of the field by term) -> (the field's length,
-# how many postings): adds the document's postings, (document number, weight, encoded value), to
-# each of its terms' lists.
+# how many postings): adds the document's postings to each of its terms' lists, flat
+# (whoosh_internals.triples): its document number, weight and encoded value.
 Indexer = Callable[[str, int, float, defaultdict[str, list]], tuple[int, int]]
 
 _WORD = TEXT_ANALYZER.items[0].expression  # the tokenizer's pattern: one definition of a word
@@ -136,7 +136,7 @@ def _add_positions(where: dict[str, int | list[int]], format: Positions, docnum:
             posting = (docnum, single, value)
         else:
             posting = (docnum, float(len(held)) * field_boost * boost, encode(held))
-        terms[term].append(posting)
+        terms[term].extend(posting)
 
 
 _COUNT: dict[int, bytes] = {}  # pack_uint(count), made once per count
@@ -151,7 +151,7 @@ def _add_frequencies(terms_of_text: list[str], format: Frequency, docnum: int, b
         if value is None:
             value = packed[count] = pack_uint(count)
         posting = (docnum, float(count) * field_boost * boost, value)
-        terms[term].append(posting)
+        terms[term].extend(posting)
     return len(counts)
 
 
@@ -214,7 +214,7 @@ def _existence_indexer(format: Existence, split: Callable[[str], list[str]]) -> 
         words = set(split(text))
         weight = format.field_boost * boost
         for word in words:
-            terms[word].append((docnum, weight, b""))
+            terms[word].extend((docnum, weight, b""))
         return len(words), len(words)
     return index
 

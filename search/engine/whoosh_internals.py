@@ -38,9 +38,9 @@ import threading
 import types
 from array import array
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack, closing
-from itertools import accumulate, groupby, repeat
+from itertools import accumulate, chain, groupby, repeat
 from operator import itemgetter
 from pathlib import Path
 from typing import TypeVar
@@ -204,6 +204,20 @@ _BY_DOCUMENT = itemgetter(0)
 _LENGTH_OF_BYTE = [byte_to_length(value) if value else 0 for value in range(256)]
 
 
+def triples(postings: list) -> Iterator[tuple[int, float, bytes]]:
+    """(document number, weight, encoded value) of each posting of a pooled list, in order: the
+    pool keeps a term's postings flat, ``[doc, weight, value, doc, weight, value, ...]``, so
+    that a posting costs three list slots and no tuple of its own: a block is three slices, not
+    a ``zip`` of tuples, and 2,000 determinations pool 109 MB instead of 196 and take 15% less
+    CPU to add and write (README, Performance)."""
+    flat = iter(postings)
+    return zip(flat, flat, flat)
+
+
+def _flat(postings: Iterable[tuple[int, float, object]]) -> list:
+    return list(chain.from_iterable(postings))
+
+
 def _as_bytes(terms: dict) -> dict[bytes, list]:
     """A field's postings by term with every term as bytes: a writer that adds documents and merges
     segments in one commit pools str terms from the indexers and bytes from the merged readers,
@@ -212,7 +226,7 @@ def _as_bytes(terms: dict) -> dict[bytes, list]:
     for term, postings in terms.items():
         btext = term.encode("utf-8") if term.__class__ is str else term
         earlier = found.get(btext)
-        found[btext] = postings if earlier is None else sorted(earlier + postings, key=_BY_DOCUMENT)
+        found[btext] = postings if earlier is None else _flat(sorted(triples(earlier + postings), key=_BY_DOCUMENT))
     return found
 
 
@@ -221,7 +235,8 @@ class GroupedPostingPool(PostingPool):
     up to ``budget`` postings; past it the lot is written out as a sorted run and Whoosh's
     external merge takes over, as its own pool does (a merge of many segments).
 
-    ``fields[fieldname][term]`` (a defaultdict) is the term's list of (document number, weight, encoded value).
+    ``fields[fieldname][term]`` (a defaultdict) is the term's postings, flat (``triples``): document
+    number, weight and encoded value of each in turn.
     A term is the str analysis.py's indexers give or the bytes of a field's own ``index`` or of a
     merged segment. Sorted, either gives the order of the terms' UTF-8 bytes, the index's order;
     a field holding both is made all bytes first (``_as_bytes``).
@@ -243,13 +258,13 @@ class GroupedPostingPool(PostingPool):
 
     def add(self, item):
         fieldname, btext, docnum, weight, vbytes = item
-        self.field(fieldname)[btext].append((docnum, weight, vbytes))
+        self.field(fieldname)[btext].extend((docnum, weight, vbytes))
         self.count += 1
         if self.count >= self.budget:
             self._spill()
 
     def terms(self) -> Iterator[tuple[str, bytes, list]]:
-        """(field name, term as bytes, its postings in document order), in the index's order."""
+        """(field name, term as bytes, its flat postings in document order), in the index's order."""
         for fieldname in sorted(self.fields):
             terms = self.fields[fieldname]
             if len({term.__class__ for term in terms}) > 1:
@@ -259,7 +274,7 @@ class GroupedPostingPool(PostingPool):
 
     def _sorted(self) -> Iterator[tuple]:
         for fieldname, btext, postings in self.terms():
-            for docnum, weight, vbytes in postings:
+            for docnum, weight, vbytes in triples(postings):
                 yield fieldname, btext, docnum, weight, vbytes
 
     def _spill(self) -> None:
@@ -330,14 +345,15 @@ def _add_grouped(fieldwriter, schema, lengths: _CachedLengths | None, terms: Ite
             field_lengths = lengths.field(fieldname) if lengths else []
         fieldwriter.start_term(btext)
         block_writer = fieldwriter._postwriter
-        limit = block_writer._blocklimit
-        for start in range(0, len(postings), limit):
+        step = 3 * block_writer._blocklimit  # a block's postings, flat
+        for start in range(0, len(postings), step):
             if start:  # add_posting writes a full block when the next posting comes; finish_term the last
                 block_writer._write_block()
-            docnums, weights, values = zip(*postings[start:start + limit])
+            block = postings[start:start + step] if len(postings) > step else postings
+            docnums, weights = block[0::3], block[1::3]
             block_writer._ids = array("I", docnums)
             block_writer._weights = array("f", weights)
-            block_writer._values = [value for value in values if value]
+            block_writer._values = list(filter(None, block[2::3]))
             block_writer._maxweight = max(0, max(weights))
             block_writer._minlength, block_writer._maxlength = _block_lengths(field_lengths, docnums)
         fieldwriter.finish_term()
@@ -370,8 +386,8 @@ def _add_reader(self: SegmentWriter, reader) -> None:
 
 def _segment_terms(reader, basedoc: int, docmap: dict[int, int] | None) -> Iterator[tuple[tuple[str, bytes], list]]:
     """((field name, term), its postings renumbered into the new segment, deleted documents left
-    out) of every term of one merged segment, in the index's order; [] for a term every document
-    of which was deleted."""
+    out, flat as the pool's) of every term of one merged segment, in the index's order; [] for a
+    term every document of which was deleted."""
     schema, terms = reader.schema, reader._terms
     # A field at a time in name order: a segment's terms are stored by field number, which only
     # the order its writer happened to start its fields in ties to the names.
@@ -382,10 +398,10 @@ def _segment_terms(reader, basedoc: int, docmap: dict[int, int] | None) -> Itera
                 break
             postings = _matcher_postings(terms._codec.postings_reader(terms._postfile, terminfo, format_))
             if docmap is None:
-                yield (fieldname, btext), [(basedoc + docnum, weight, value) for docnum, weight, value in postings]
+                yield (fieldname, btext), _flat((basedoc + docnum, weight, value) for docnum, weight, value in postings)
             else:
-                yield (fieldname, btext), [(docmap[docnum], weight, value) for docnum, weight, value in postings
-                                           if docnum in docmap]
+                yield (fieldname, btext), _flat((docmap[docnum], weight, value) for docnum, weight, value in postings
+                                                if docnum in docmap)
 
 
 def _matcher_postings(matcher) -> list[tuple[int, float, object]]:
@@ -486,7 +502,7 @@ def _add_document(self: SegmentWriter, **fields) -> None:
                 for tbytes, freq, weight, vbytes in field.index(value):
                     if scorable:
                         length += freq
-                    terms[tbytes].append((docnum, weight * boost, vbytes))
+                    terms[tbytes].extend((docnum, weight * boost, vbytes))
                     added += 1
         stored = fields.get(f"_stored_{fieldname}", value)
         perdoc.add_field(fieldname, field, stored if field.stored else None, length)
