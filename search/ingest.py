@@ -290,39 +290,70 @@ def ingest_file(path: Path) -> FileResult:
     return _store(read, *workers.parse_document((path.name, read.data, limits)))
 
 
+@dataclass
+class _Chunk:
+    """CHUNK files read and hash-checked, their new ones handed to the parse pool."""
+
+    reads: list[_Read]
+    known: dict[str, str]  # sha256 -> slug of the files stored before this chunk was read
+    parsed: Iterator[tuple[str, Record | None, str]]  # the fresh files' parses, in their order
+    fresh: list[_Read]
+
+
+def _read_chunk(files: list[tuple[Path, str]], limits: Limits, pool) -> _Chunk:
+    reads = [_Read(path, error=why) if why else _read(path, limits) for path, why in files]
+    known = dict(Determination.objects.filter(sha256__in={r.sha256 for r in reads if r.sha256})
+                 .values_list("sha256", "slug"))
+    fresh = [r for r in reads if not r.error and r.sha256 not in known and r.path.suffix.lower() in SUFFIXES]
+    jobs = [(r.path.name, r.data, limits) for r in fresh]
+    parsed = pool.imap(workers.parse_document, jobs, chunksize=4) if pool else map(workers.parse_document, jobs)
+    return _Chunk(reads, known, parsed, fresh)
+
+
 def _results(files: list[tuple[Path, str]], pool) -> Iterator[FileResult]:
-    """Results in file order: known hashes skipped in bulk, new files parsed by the pool."""
+    """Results in file order: known hashes skipped in bulk, new files parsed by the pool.
+
+    The pool parses the next chunk while this process stores the one before it (and reads the
+    one after): waiting for each chunk's parses before storing it left the workers idle while it
+    was stored, and this process idle while it was parsed."""
     limits = Limits.from_settings()
+    stored: dict[str, str] = {}  # sha256 -> slug of what this run stored: a later chunk's copy is unchanged
+    waiting: _Chunk | None = None
     for start in range(0, len(files), CHUNK):
-        reads = [_Read(path, error=why) if why else _read(path, limits) for path, why in files[start:start + CHUNK]]
-        known = dict(Determination.objects.filter(sha256__in={r.sha256 for r in reads if r.sha256})
-                     .values_list("sha256", "slug"))
-        fresh = [r for r in reads if not r.error and r.sha256 not in known and r.path.suffix.lower() in SUFFIXES]
-        jobs = [(r.path.name, r.data, limits) for r in fresh]
-        parse = pool.imap(workers.parse_document, jobs, chunksize=4) if pool else map(workers.parse_document, jobs)
-        parsed = dict(zip((id(r) for r in fresh), parse))
-        results: dict[int, FileResult] = {}
-        batch: list[tuple[_Read, dict]] = []
-        batched: set[str] = set()
-        for read in reads:
-            if read.error:
-                results[id(read)] = FileResult(str(read.path), REFUSED, read.error)
-            elif read.sha256 in known or read.sha256 in batched:
-                continue  # the same file twice in one chunk (a copy, a link) is stored once: told below
-            elif read.path.suffix.lower() not in SUFFIXES:
-                results[id(read)] = FileResult(str(read.path), REFUSED, "not a .txt or .pdf file")
-            else:
-                text, record, reason = parsed[id(read)]
-                if (entry := _entry(read, text, record)) is None:
-                    results[id(read)] = FileResult(str(read.path), REFUSED, reason)
-                    continue
-                batch.append((read, entry))
-                batched.add(read.sha256)
-        for (read, _), (status, slug, note) in zip(batch, save_records([entry for _, entry in batch])):
-            results[id(read)] = FileResult(str(read.path), status, note, slug=slug)
-            known[read.sha256] = slug
-        for read in reads:
-            yield results.get(id(read)) or FileResult(str(read.path), UNCHANGED, slug=known[read.sha256])
+        chunk = _read_chunk(files[start:start + CHUNK], limits, pool)
+        if waiting is not None:
+            yield from _store_chunk(waiting, stored)
+        waiting = chunk
+    if waiting is not None:
+        yield from _store_chunk(waiting, stored)
+
+
+def _store_chunk(chunk: _Chunk, stored: dict[str, str]) -> Iterator[FileResult]:
+    known = chunk.known
+    known.update((read.sha256, stored[read.sha256]) for read in chunk.fresh if read.sha256 in stored)
+    parsed = dict(zip((id(r) for r in chunk.fresh), chunk.parsed))
+    results: dict[int, FileResult] = {}
+    batch: list[tuple[_Read, dict]] = []
+    batched: set[str] = set()
+    for read in chunk.reads:
+        if read.error:
+            results[id(read)] = FileResult(str(read.path), REFUSED, read.error)
+        elif read.sha256 in known or read.sha256 in batched:
+            continue  # the same file twice in one chunk (a copy, a link) is stored once: told below
+        elif read.path.suffix.lower() not in SUFFIXES:
+            results[id(read)] = FileResult(str(read.path), REFUSED, "not a .txt or .pdf file")
+        else:
+            text, record, reason = parsed[id(read)]
+            if (entry := _entry(read, text, record)) is None:
+                results[id(read)] = FileResult(str(read.path), REFUSED, reason)
+                continue
+            batch.append((read, entry))
+            batched.add(read.sha256)
+    for (read, _), (status, slug, note) in zip(batch, save_records([entry for _, entry in batch])):
+        results[id(read)] = FileResult(str(read.path), status, note, slug=slug)
+        known[read.sha256] = stored[read.sha256] = slug
+    for read in chunk.reads:
+        yield results.get(id(read)) or FileResult(str(read.path), UNCHANGED, slug=known[read.sha256])
 
 
 CHUNK = 256  # files read, hash-checked and parsed together

@@ -219,6 +219,35 @@ def test_one_ingest_with_two_files_for_a_case_number_keeps_the_later_and_the_ear
     assert [item.outcome for item in stored.items.all()] == ["Overturned"]
 
 
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_copy_in_a_later_chunk_read_before_the_first_was_stored_is_unchanged(data_dir, tmp_path, monkeypatch,
+                                                                               workers):
+    # The next chunk is read (and parsed) while the one before it is stored: a copy there was not
+    # yet known when it was read.
+    monkeypatch.setattr(ingest, "CHUNK", 2)
+    monkeypatch.setattr(ingest, "PARALLEL_FROM", 1)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    seeds = sorted(SEEDS.glob("*.txt"))[:3]
+    for number, path in enumerate([*seeds, seeds[0]]):
+        shutil.copy(path, folder / f"{number}.txt")
+    report = ingest_paths([folder], index=False, workers=workers)
+    assert [r.status for r in report.results] == ["stored", "stored", "stored", "unchanged"]
+    assert report.results[3].slug == report.results[0].slug
+    assert Determination.objects.count() == 3 and not Determination.objects.filter(earlier_versions__isnull=False)
+
+
+def test_the_next_chunk_is_read_and_handed_to_the_parsers_before_a_chunk_is_stored(data_dir, monkeypatch):
+    monkeypatch.setattr(ingest, "CHUNK", 2)
+    steps = []
+    read_chunk, save_records = ingest._read_chunk, ingest.save_records
+    monkeypatch.setattr(ingest, "_read_chunk", lambda files, *rest: steps.append("read") or read_chunk(files, *rest))
+    monkeypatch.setattr(ingest, "save_records", lambda entries: steps.append("store") or save_records(entries))
+    report = ingest_paths([SEEDS], index=False, workers=1)
+    assert report.counts["stored"] == 5
+    assert steps == ["read", "read", "store", "read", "store", "store"]
+
+
 def test_a_batch_of_new_documents_is_stored_in_a_few_queries_not_a_few_per_document(
         data_dir, django_assert_max_num_queries):
     from search.extract import document_text
