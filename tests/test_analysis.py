@@ -3,11 +3,13 @@ own writer writes: the same terms, postings, weights, positions, lengths and sto
 real documents. Whoosh's analyzers and writer are the expected values here, not our code."""
 from __future__ import annotations
 
-from collections import defaultdict
+import zlib
+from collections import Counter, defaultdict
 
 import pytest
 from django.core.management import CommandError, call_command
 from whoosh import index as windex
+from whoosh.codec.whoosh3 import W3PostingsWriter
 
 from devtools import write_bench
 from search.engine import analysis, folder, whoosh_internals
@@ -151,6 +153,29 @@ def test_a_merge_by_the_fast_writer_writes_the_segment_whooshs_writer_writes(ing
         writer.commit(optimize=True)
         assert len(ix._segments()) == 1
     assert _contents(tmp_path / "fast") == _contents(tmp_path / "whoosh")
+
+
+def test_small_blocks_are_written_plain_and_read_back_as_whooshs_compressed_ones(ingested, tmp_path, monkeypatch):
+    ingested(SEEDS, DWC)
+    documents = list(item_documents(Determination.objects.order_by("pk")))
+    with monkeypatch.context() as whooshs:
+        whooshs.setattr(W3PostingsWriter, "_write_block", whoosh_internals.WHOOSH_WRITE_BLOCK)
+        _write(tmp_path / "whoosh", documents, fast=False)
+    _write(tmp_path / "fast", documents, fast=True)
+    assert _contents(tmp_path / "fast") == _contents(tmp_path / "whoosh")
+    blocks = {"whoosh": Counter(), "fast": Counter()}  # (zlib level, smaller than SMALL_BLOCK) -> blocks
+    for name, counted in blocks.items():
+        with windex.open_dir(str(tmp_path / name)).reader() as reader:
+            for fieldname, btext in reader.all_terms():
+                matcher = reader.postings(fieldname, btext)
+                while matcher.is_active():
+                    data = matcher._postfile.get(matcher._dataoffset, matcher._nextoffset - matcher._dataoffset)
+                    size = len(zlib.decompress(data) if matcher._compression else data)
+                    counted[(matcher._compression, size < whoosh_internals.SMALL_BLOCK)] += 1
+                    matcher._next_block()
+    assert set(blocks["whoosh"]) == {(3, True), (3, False)}
+    assert set(blocks["fast"]) == {(0, True), (3, False)}  # (the two pickle shared values differently)
+    assert sum(blocks["fast"].values()) == sum(blocks["whoosh"].values())
 
 
 def test_the_site_writes_with_the_fast_writer(data_dir):

@@ -29,6 +29,12 @@ with Whoosh's own matchers, so an upgrade that moved anything fails loudly.
   mapped pages leaves them to the page cache, shared by every worker, at the same speed.
 - Patch 2: ``SpanNear2._and_query`` names a module it never imported ("q.And"), so sizing
   an OR of proximity queries (which Whoosh does on large indexes) raises NameError.
+- Patch 3, ``_write_block``: Whoosh compresses every block of postings with zlib, meaning to
+  skip small ones (a bug reassigns the level). Half of a batch's blocks are under
+  SMALL_BLOCK bytes, where zlib saves 0.5% of their size and its set-up costs ~10 µs a
+  block: they are written plain, which the reader already reads (a block names its level).
+  Its ids and weights are minified in C (``map``, ``array.count``), not a generator step a
+  posting; the rest is Whoosh's, byte for byte.
 """
 from __future__ import annotations
 
@@ -36,24 +42,26 @@ import heapq
 import io
 import threading
 import types
+import zlib
 from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack, closing
 from itertools import accumulate, chain, groupby, repeat
-from operator import itemgetter
+from operator import itemgetter, sub
 from pathlib import Path
+from pickle import dumps
 from typing import TypeVar
 
 import numpy as np
 from whoosh import query as wq
-from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3LeafMatcher, W3PostingsWriter
 from whoosh.externalsort import SortingPool
 from whoosh.filedb import compound
 from whoosh.filedb.structfile import BufferFile
 from whoosh.query import spans
 from whoosh.reading import SegmentReader
-from whoosh.util.numeric import byte_to_length
+from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import PostingPool, SegmentWriter
 
 
@@ -614,7 +622,53 @@ class MappedBufferFile(BufferFile):
         return MappedBufferFile(self._buf[position:position + length], name=name or self._name)
 
 
+WHOOSH_WRITE_BLOCK = W3PostingsWriter._write_block  # Whoosh's own, for the tests to compare with
+
+# Blocks of postings smaller than this (pickled) are written without zlib: at 2,000 determinations
+# 47% of the blocks, whose compressed size was 95% of their own.
+SMALL_BLOCK = 128
+
+
+def _mini_ids(ids) -> tuple[int, ...]:
+    """W3PostingsWriter._mini_ids of document numbers (the gaps between them), without a generator step each."""
+    return (ids[0], *map(sub, ids[1:], ids))
+
+
+def _mini_weights(weights) -> float | tuple[float, ...] | None:
+    """W3PostingsWriter._mini_weights, counted in C: None when all are 1, the one weight when all are equal."""
+    count = len(weights)
+    if weights.count(1.0) == count:
+        return None
+    if weights.count(weights[0]) == count:
+        return weights[0]
+    return tuple(weights)
+
+
+def _write_block(self: W3PostingsWriter, last: bool = False) -> None:
+    """W3PostingsWriter._write_block, the same bytes but for a block under SMALL_BLOCK bytes left
+    uncompressed, and the ids and weights minified without a Python step per posting."""
+    if not self._blockcount:
+        self._postfile.write(WHOOSH3_HEADER_MAGIC)
+    self._terminfo.add_block(self)
+    ids = tuple(self._ids) if self._byteids else _mini_ids(self._ids)
+    databytes = dumps((ids, _mini_weights(self._weights), self._mini_values()), 2)
+    comp = self._compression if len(databytes) >= SMALL_BLOCK else 0
+    if comp:
+        databytes = zlib.compress(databytes, comp)
+    ids = self._ids
+    infobytes = dumps((len(ids), ids[-1], self._maxweight, comp, length_to_byte(self._minlength),
+                       length_to_byte(self._maxlength)), 2)
+    blocklength = len(infobytes) + len(databytes)
+    postfile = self._postfile
+    postfile.write_int(-blocklength if last else blocklength)
+    postfile.write(infobytes)
+    postfile.write(databytes)
+    self._blockcount += 1
+    self._new_block()
+
+
 def install_patches() -> None:
-    """Both patches; idempotent."""
+    """The three patches; idempotent."""
     compound.BufferFile = MappedBufferFile
     spans.SpanNear2._and_query = lambda self: wq.And(self.qs)
+    W3PostingsWriter._write_block = _write_block
