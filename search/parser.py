@@ -83,7 +83,7 @@ def normalise(text: str) -> list[str]:
         # "...for the lumbar spine:" / "Upheld": an outcome wrapped onto a line of its own.
         if kept and _LONE_OUTCOME.match(line) and kept[-1].endswith(":"):
             kept[-1] = f"{kept[-1]} {line}"
-        elif _OUTCOME_LINE.match(line) and (glued := _GLUED_HEADING.match(line)):
+        elif _outcome_line(line) and (glued := _GLUED_HEADING.match(line)):
             kept += [glued[1], line[len(glued[1]):]]
         else:
             kept.append(line)
@@ -310,6 +310,15 @@ def _parse_summary(summary: str, record: Determination) -> None:
 _OUTCOME_LINE = re.compile(
     r"^(?P<head>.*?)\s*:\s*(?P<outcome>Upheld|Overturned)\s*\.?$", re.IGNORECASE
 )
+_OUTCOME_WORDS = ("upheld", "overturned")
+
+
+def _outcome_line(line: str) -> re.Match[str] | None:
+    """``_OUTCOME_LINE.match(line)``, tried only on a line that ends with an outcome word (past
+    white space and full stops): the pattern's lazy head was tried at every character of every
+    line of prose, a sixth of the parse."""
+    tail = line.rstrip().rstrip(".").rstrip()[-len(_OUTCOME_WORDS[1]):]
+    return _OUTCOME_LINE.match(line) if tail.lower().endswith(_OUTCOME_WORDS) else None
 _ITEM_LABELS = ("Claims Administrator guideline:", "MAXIMUS guideline:", "Decision rationale:")
 # A rationale's last line that ends without a full stop still ends the rationale.
 _RATIONALE_END = re.compile(
@@ -326,7 +335,7 @@ _PARTIAL_REQUEST = re.compile(r"\boriginal\s+request,\s+(?P<request>.+?)(?:,?\s+
 
 def _is_outcome_line(lines: list[str], index: int) -> bool:
     """An outcome heading is followed by an item label, never by more prose."""
-    if not _OUTCOME_LINE.match(lines[index]):
+    if not _outcome_line(lines[index]):
         return False
     following = lines[index + 1] if index + 1 < len(lines) else ""
     return following.startswith(_ITEM_LABELS)
@@ -370,7 +379,7 @@ def _split_label_blocks(lines: list[str]) -> dict[str, list[str]]:
 
 def _parse_item(heading_lines: list[str], body: list[str], number: int) -> Item:
     heading = join_lines(heading_lines)
-    match = _OUTCOME_LINE.match(heading)
+    match = _outcome_line(heading)
     assert match is not None  # the caller found this outcome line
     head, outcome = _ITEM_NUMBER.sub("", match["head"].strip()), match["outcome"].capitalize()
     original_request = ""

@@ -237,3 +237,36 @@ def test_a_pattern_re2_cannot_read_exactly_is_left_to_re(written, flags):
     assert twin.twin is None
     assert twin.sub(lambda match: "#", "ab done\nx kelvin \u212aelvin aab") == \
         twin.pattern.sub(lambda match: "#", "ab done\nx kelvin \u212aelvin aab")
+
+
+def _outcome_matches(line: str) -> tuple | None:
+    match = parser._OUTCOME_LINE.match(line)
+    return match and (match.span(), match.groupdict())
+
+
+def test_an_outcome_line_is_found_as_the_pattern_finds_it_in_every_line_of_the_real_documents(real_texts):
+    lines = [line for text in real_texts for line in [*text.splitlines(), *parser.normalise(text)]]
+    found = 0
+    for line in lines:
+        ours = parser._outcome_line(line)
+        assert (ours and (ours.span(), ours.groupdict())) == _outcome_matches(line), line
+        found += ours is not None
+    assert found >= 150
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.one_of(_WORDS, st.sampled_from(["Upheld", "OVERTURNED", "overturned.", ":", ".", "..", " ",
+                                                   "\u2003", "\xa0", "\n", "\t", "uphelD :", "Overturn"]),
+                          st.text(_ALPHABET, max_size=4)), max_size=10).map("".join))
+def test_an_outcome_line_is_found_as_the_pattern_finds_it_in_any_line(line):
+    ours = parser._outcome_line(line)
+    assert (ours and (ours.span(), ours.groupdict())) == _outcome_matches(line)
+
+
+@pytest.mark.parametrize("line", [
+    "Norco: Upheld", "Norco : upheld.", "Norco:OVERTURNED \u2003", "Norco: Upheld\xa0.", "Norco: Upheld\t.\n",
+    "Norco: Upheld\u2003.", "Norco: Upheld..", "Norco: Upheld. Then", "Norco Upheld", "Norco: Overturn",
+])
+def test_an_outcome_line_ending_in_any_white_space_or_stop_is_found_as_the_pattern_finds_it(line):
+    ours = parser._outcome_line(line)
+    assert (ours and (ours.span(), ours.groupdict())) == _outcome_matches(line)
