@@ -298,6 +298,7 @@ class _Chunk:
     known: dict[str, str]  # sha256 -> slug of the files stored before this chunk was read
     parsed: Iterator[tuple[str, Record | None, str]]  # the fresh files' parses, in their order
     fresh: list[_Read]
+    stored: dict[str, str] = field(default_factory=dict)  # sha256 -> slug of what storing it stored
 
 
 def _read_chunk(files: list[tuple[Path, str]], limits: Limits, pool) -> _Chunk:
@@ -317,20 +318,30 @@ def _results(files: list[tuple[Path, str]], pool) -> Iterator[FileResult]:
     one after): waiting for each chunk's parses before storing it left the workers idle while it
     was stored, and this process idle while it was parsed."""
     limits = Limits.from_settings()
-    stored: dict[str, str] = {}  # sha256 -> slug of what this run stored: a later chunk's copy is unchanged
-    waiting: _Chunk | None = None
-    for start in range(0, len(files), CHUNK):
-        chunk = _read_chunk(files[start:start + CHUNK], limits, pool)
+    chunks = (_read_chunk(files[start:start + CHUNK], limits, pool) for start in range(0, len(files), CHUNK))
+    before: dict[str, str] = {}
+    for chunk in _one_ahead(chunks):
+        yield from _store_chunk(chunk, before)
+        before = chunk.stored
+
+
+def _one_ahead(chunks: Iterator[_Chunk]) -> Iterator[_Chunk]:
+    """Each chunk once the one after it has been read (and handed to the pool)."""
+    waiting = None
+    for chunk in chunks:
         if waiting is not None:
-            yield from _store_chunk(waiting, stored)
+            yield waiting
         waiting = chunk
     if waiting is not None:
-        yield from _store_chunk(waiting, stored)
+        yield waiting
 
 
-def _store_chunk(chunk: _Chunk, stored: dict[str, str]) -> Iterator[FileResult]:
+def _store_chunk(chunk: _Chunk, before: dict[str, str]) -> Iterator[FileResult]:
+    """Store a chunk's new files. ``before`` is what the chunk before it stored: this one was read
+    before that was stored, so a copy there was not yet known (the chunks before that were stored
+    before it was read, and the database knew them)."""
     known = chunk.known
-    known.update((read.sha256, stored[read.sha256]) for read in chunk.fresh if read.sha256 in stored)
+    known.update((read.sha256, before[read.sha256]) for read in chunk.fresh if read.sha256 in before)
     parsed = dict(zip((id(r) for r in chunk.fresh), chunk.parsed))
     results: dict[int, FileResult] = {}
     batch: list[tuple[_Read, dict]] = []
@@ -351,7 +362,7 @@ def _store_chunk(chunk: _Chunk, stored: dict[str, str]) -> Iterator[FileResult]:
             batched.add(read.sha256)
     for (read, _), (status, slug, note) in zip(batch, save_records([entry for _, entry in batch])):
         results[id(read)] = FileResult(str(read.path), status, note, slug=slug)
-        known[read.sha256] = stored[read.sha256] = slug
+        known[read.sha256] = chunk.stored[read.sha256] = slug
     for read in chunk.reads:
         yield results.get(id(read)) or FileResult(str(read.path), UNCHANGED, slug=known[read.sha256])
 

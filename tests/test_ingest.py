@@ -220,21 +220,24 @@ def test_one_ingest_with_two_files_for_a_case_number_keeps_the_later_and_the_ear
 
 
 @pytest.mark.parametrize("workers", [1, 2])
+@pytest.mark.parametrize("originals", [3, 5], ids=["in the next chunk", "two chunks later"])
 def test_a_copy_in_a_later_chunk_read_before_the_first_was_stored_is_unchanged(data_dir, tmp_path, monkeypatch,
-                                                                               workers):
+                                                                               workers, originals):
     # The next chunk is read (and parsed) while the one before it is stored: a copy there was not
-    # yet known when it was read.
+    # yet known when it was read. Two chunks later, the database knows it.
     monkeypatch.setattr(ingest, "CHUNK", 2)
     monkeypatch.setattr(ingest, "PARALLEL_FROM", 1)
     folder = tmp_path / "in"
     folder.mkdir()
-    seeds = sorted(SEEDS.glob("*.txt"))[:3]
+    seeds = sorted(SEEDS.glob("*.txt"))[:originals]
+    assert len(seeds) == originals
     for number, path in enumerate([*seeds, seeds[0]]):
         shutil.copy(path, folder / f"{number}.txt")
     report = ingest_paths([folder], index=False, workers=workers)
-    assert [r.status for r in report.results] == ["stored", "stored", "stored", "unchanged"]
-    assert report.results[3].slug == report.results[0].slug
-    assert Determination.objects.count() == 3 and not Determination.objects.filter(earlier_versions__isnull=False)
+    assert [r.status for r in report.results] == ["stored"] * originals + ["unchanged"]
+    assert report.results[originals].slug == report.results[0].slug
+    assert Determination.objects.count() == originals
+    assert not Determination.objects.filter(earlier_versions__isnull=False)
 
 
 def test_the_next_chunk_is_read_and_handed_to_the_parsers_before_a_chunk_is_stored(data_dir, monkeypatch):
