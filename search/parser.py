@@ -315,10 +315,12 @@ _OUTCOME_WORDS = ("upheld", "overturned")
 
 def _outcome_line(line: str) -> re.Match[str] | None:
     """``_OUTCOME_LINE.match(line)``, tried only on a line that ends with an outcome word (past
-    white space and full stops): the pattern's lazy head was tried at every character of every
-    line of prose, a sixth of the parse."""
+    white space and full stops), as every match does: the pattern's lazy head was tried at every
+    character of every line of prose, twice a document."""
     tail = line.rstrip().rstrip(".").rstrip()[-len(_OUTCOME_WORDS[1]):]
     return _OUTCOME_LINE.match(line) if tail.lower().endswith(_OUTCOME_WORDS) else None
+
+
 _ITEM_LABELS = ("Claims Administrator guideline:", "MAXIMUS guideline:", "Decision rationale:")
 # A rationale's last line that ends without a full stop still ends the rationale.
 _RATIONALE_END = re.compile(

@@ -650,8 +650,8 @@ def _write_block(self: W3PostingsWriter, last: bool = False) -> None:
     if not self._blockcount:
         self._postfile.write(WHOOSH3_HEADER_MAGIC)
     self._terminfo.add_block(self)
-    ids = tuple(self._ids) if self._byteids else _mini_ids(self._ids)
-    databytes = dumps((ids, _mini_weights(self._weights), self._mini_values()), 2)
+    mini_ids = tuple(self._ids) if self._byteids else _mini_ids(self._ids)
+    databytes = dumps((mini_ids, _mini_weights(self._weights), self._mini_values()), 2)
     comp = self._compression if len(databytes) >= SMALL_BLOCK else 0
     if comp:
         databytes = zlib.compress(databytes, comp)
