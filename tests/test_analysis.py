@@ -4,6 +4,7 @@ real documents. Whoosh's analyzers and writer are the expected values here, not 
 from __future__ import annotations
 
 import zlib
+from bisect import bisect_right
 from collections import Counter, defaultdict
 
 import pytest
@@ -15,6 +16,7 @@ from devtools import write_bench
 from search.engine import analysis, folder, whoosh_internals
 from search.engine.documents import whoosh_document
 from search.engine.schema import FACETS, SCHEMA, TEXT_ANALYZER
+from search.engine.sentences import PARAGRAPH, read_breaks, sentence_starts, starts_in
 from search.indexing import documents as item_documents
 from search.models import Determination, DisputedItem
 
@@ -24,8 +26,8 @@ pytestmark = pytest.mark.django_db
 
 INDEXERS = analysis.indexers(SCHEMA)
 TEXT_FIELDS = ("request", "rationale", "summary", "guideline")
-# Each text field, its word pairs and its sentences, from one pass over the text (cited guidelines have no pairs).
-ONE_PASS = {name for field in TEXT_FIELDS for name in (field, f"{field}_pairs", f"{field}_sentences")} - {"guideline_pairs"}
+# Each text field and its word pairs, from one pass over the text (cited guidelines have no pairs).
+ONE_PASS = {name for field in TEXT_FIELDS for name in (field, f"{field}_pairs")} - {"guideline_pairs"}
 
 
 def _postings(index: analysis.Indexer, text: str) -> tuple[list[tuple[bytes, float, bytes]], int]:
@@ -69,6 +71,28 @@ def test_each_field_gets_the_postings_its_own_analyzer_gives_on_every_real_text(
     for name, index in INDEXERS.items():
         for text in texts:
             assert _postings(index, text) == _expected(name, text), (name, text[:80])
+
+
+def _breaks_of(text: str) -> dict[str, list[int]]:
+    return read_breaks(analysis.breaks({"rationale": text, "summary": text}).decode("ascii"))
+
+
+def test_the_breaks_are_the_numbers_of_the_words_that_start_each_sentence_and_paragraph(real_items):
+    """Each word's sentence is the last one starting at or before its first character (Whoosh's
+    tokens, sentences.sentence_starts); a break is a word whose sentence (or paragraph) is not
+    the word before's."""
+    texts = real_texts(real_items)
+    for text in texts:
+        starts, codes = sentence_starts(text)
+        code = [codes[bisect_right(starts, token.startchar) - 1] for token in TEXT_ANALYZER(text, chars=True)]
+        sentences = [n for n in range(1, len(code)) if code[n] != code[n - 1]]
+        paragraphs = [n for n in range(1, len(code)) if code[n] // PARAGRAPH != code[n - 1] // PARAGRAPH]
+        expected = {"sentence:request": sentences, "paragraph:request": paragraphs}
+        value = analysis.breaks({"request": text})
+        assert read_breaks(value.decode("ascii")) == {k: v for k, v in expected.items() if v}, text[:80]
+        for term in ("sentence:request", "paragraph:request", "sentence:rationale"):  # what /s and /p read
+            assert starts_in(value, term.encode("ascii")) == expected.get(term, []), text[:80]
+    assert sum(len(_breaks_of(text)) == 4 for text in texts) >= 5  # the five whole letters have both, in each field
 
 
 def test_the_highlighters_words_are_the_text_analyzers_with_their_characters_and_numbers(real_items):

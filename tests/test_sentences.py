@@ -11,6 +11,7 @@ The splitter's rules (the hard cases decided by reading the documents):
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 import pytest
 
@@ -156,3 +157,43 @@ def test_plus_s_keeps_order_within_the_sentence_and_a_phrase_stays_a_phrase(dwc)
     # parenthesised citation after a stop ("... devices. (Colorado, 2002) Patient-specific ..."), this
     # test's splitter does not. One such item holds this phrase.
     assert len(expected - phrase) <= 1
+
+
+def _phrases_across_a_stop():
+    """(item, "last first"): the last word of a rationale's sentence and the first of the next one
+    in its paragraph, where no sentence of the item holds the two together."""
+    for item in DisputedItem.objects.select_related("determination"):
+        sentences = [schema.analysed(s) for p in own_paragraphs(item) for s in split_sentences(p)]
+        for paragraph in item.rationale.split("\n"):
+            for first, then in pairwise(split_sentences(paragraph)):
+                last, next_ = re.findall(r"\w+", first)[-1:], re.findall(r"\w+", then)[:1]
+                if not (last and next_ and last[0].isalpha() and next_[0].isalpha() and len(last[0]) > 2):
+                    continue
+                pair = schema.analysed(f"{last[0]} {next_[0]}")
+                if not any(words[k:k + 2] == pair for words in sentences for k in range(len(words))):
+                    yield item, f"{last[0]} {next_[0]}"
+
+
+def test_a_phrase_across_a_sentence_end_is_in_one_paragraph_not_one_sentence(dwc):
+    """The words either side of a full stop are next to each other, so the phrase matches; but /s
+    and +s keep each side within one sentence, and only /p lets it cross."""
+    item, phrase = next(_phrases_across_a_stop())
+    key = f"{item.determination.slug}#{item.position}"
+    word = phrase.split()[0]
+
+    def keys(q: str) -> set[str]:
+        return {hit.key for hit in engine.iter_matches(SearchParams(q=q))}
+
+    assert key in keys(f'rationale:"{phrase}"')
+    assert key not in keys(f'rationale:"{phrase}" /s rationale:{word}')
+    assert key not in keys(f'rationale:{word} +s rationale:"{phrase}"')
+    assert key in keys(f'rationale:"{phrase}" /p rationale:{word}')
+
+
+def test_an_index_written_before_the_sentence_breaks_says_to_rebuild_it(dwc, monkeypatch):
+    from search.engine import find
+
+    monkeypatch.setattr(find, "BREAKS_FIELD", "breaks_of_a_later_version")  # a field this index lacks
+    with pytest.raises(engine.IndexMissing, match="manage.py reindex"):
+        engine.search(SearchParams(q="pain /s relief"))
+    assert engine.count(SearchParams(q="pain /5 relief")) > 0  # what does not need them still runs

@@ -1,11 +1,12 @@
-"""Each text read once for the three fields it feeds: its words, its word pairs and its sentences.
+"""Each text read once for what it feeds: its words, its word pairs and where its sentences start.
 
-A request, a rationale or a case summary is indexed three times (schema.PAIR_FIELDS and
-schema.SENTENCE_FIELDS): through Whoosh's analyzers, each of the three tokenizes and stems
-the whole text again, one Python generator step per word and filter, which was most of what
-indexing cost. Here one pass finds the words and their stems, and each field's postings are
-made from that pass: the same terms, frequencies, weights and positions as the field's own
-analyzer gives (tests/test_analysis.py compares them on real determinations).
+A request, a rationale or a case summary is indexed as its words, its word pairs
+(schema.PAIR_FIELDS) and its sentence and paragraph breaks (the column schema.BREAKS_FIELD): through
+Whoosh's analyzers, each tokenizes and stems the whole text again, one Python generator step
+per word and filter, which was most of what indexing cost. Here one pass finds the words, their
+stems and the breaks, and each field's postings are made from that pass: the same terms,
+frequencies, weights and positions as the field's own analyzer gives (tests/test_analysis.py
+compares them on real determinations).
 
 The ID and KEYWORD fields (key, slug, case, drug, the facets) are split the same way without
 Whoosh's token objects (``_splitter``). ``indexers(schema)`` names the fields of a writer's schema
@@ -17,7 +18,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable
-from functools import lru_cache, partial
+from functools import lru_cache
 from itertools import pairwise
 from operator import sub
 from pickle import dumps
@@ -27,8 +28,8 @@ from whoosh.formats import Existence, Frequency, Positions
 from whoosh.lang.porter import stem
 from whoosh.system import pack_uint
 
-from .schema import PAIR_ANALYZER, SENTENCE_ANALYZER, TEXT_ANALYZER
-from .sentences import SAME_SENTENCE, SENTENCE, sentence_starts
+from .schema import PAIR_ANALYZER, TEXT_ANALYZER
+from .sentences import PARAGRAPH, breaks_value, sentence_starts
 
 # (text, document number, boost, the pool's postings of the field by term) -> (the field's length,
 # how many postings): adds the document's postings to each of its terms' lists, flat
@@ -55,32 +56,36 @@ class _Stems(dict):
 _STEM_OF = _Stems()
 
 
-@lru_cache(maxsize=4)  # the three fields of a text are indexed one after another
-def _words(text: str) -> tuple[list[str], list[int]]:
-    """(the stem of each word, its position in the sentence field), in text order.
+@lru_cache(maxsize=8)  # a document's texts are read for its breaks, then for their words and pairs
+def _words(text: str) -> tuple[list[str], list[int], list[int]]:
+    """(the stem of each word, the numbers of the words that start a sentence, those that start
+    a paragraph), the first word excepted.
 
     The text is read a sentence at a time (sentences.sentence_starts): a sentence starts after a
-    space, never inside a word, so its words are the words of the whole text that start in it,
-    and each is placed as sentences.py's placer places it."""
+    space, never inside a word, so its words are the words of the whole text that start in it. A
+    sentence without words starts nothing."""
     starts, codes = sentence_starts(text)
     stems: list[str] = []
-    places: list[int] = []
+    sentences: list[int] = []
+    paragraphs: list[int] = []
     find, stem_of = _WORDS.findall, _STEM_OF.__getitem__
-    current = word = 0
+    current = 0
     for start, end, code in zip(starts, [*starts[1:], len(text)], codes):
         words = find(text, start, end)
         if not words:
             continue
-        if code != current:
-            current, word = code, 0
+        if code != current and stems:
+            sentences.append(len(stems))
+            if code // PARAGRAPH != current // PARAGRAPH:
+                paragraphs.append(len(stems))
+        current = code
         stems += map(stem_of, words)
-        base, last = code * SENTENCE, word + len(words) - 1
-        if last <= SAME_SENTENCE:
-            places += range(base + word, base + last + 1)
-        else:  # a sentence longer than SAME_SENTENCE words: the rest share its last place
-            places += [base + min(number, SAME_SENTENCE) for number in range(word, last + 1)]
-        word = last + 1
-    return stems, places
+    return stems, sentences, paragraphs
+
+
+def breaks(texts: dict[str, str]) -> bytes:
+    """The ``breaks`` column's value for a document's texts (text field -> its text)."""
+    return breaks_value({field: _words(text)[1:] for field, text in texts.items() if text}).encode("ascii")
 
 
 def word_spans(text: str) -> list[tuple[str, int, int, int]]:
@@ -162,12 +167,11 @@ def _pairs(stems: list[str]) -> list[str]:
     return list(map(" ".join, pairwise(stems)))
 
 
-def _positions_indexer(format: Positions, *, sentences: bool) -> Indexer:
-    """A words field (each word at its number) or, with ``sentences``, a sentence field (each at its
-    sentence's position code, sentences.py)."""
+def _positions_indexer(format: Positions) -> Indexer:
+    """A words field: each word at its number."""
     def index(text: str, docnum: int, boost: float, terms: defaultdict[str, list]) -> tuple[int, int]:
-        stems, places = _words(text)
-        where = _where(stems, places if sentences else range(len(stems)))
+        stems = _words(text)[0]
+        where = _where(stems, range(len(stems)))
         _add_positions(where, format, docnum, boost, terms)
         return len(stems), len(where)
     return index
@@ -220,9 +224,8 @@ def _existence_indexer(format: Existence, split: Callable[[str], list[str]]) -> 
 
 
 # (analyzer, format class, how a field with both is indexed)
-_KINDS = ((TEXT_ANALYZER, Positions, partial(_positions_indexer, sentences=False)),
-          (PAIR_ANALYZER, Frequency, _pair_indexer),
-          (SENTENCE_ANALYZER, Positions, partial(_positions_indexer, sentences=True)))
+_KINDS = ((TEXT_ANALYZER, Positions, _positions_indexer),
+          (PAIR_ANALYZER, Frequency, _pair_indexer))
 
 
 def indexers(schema) -> dict[str, Indexer]:

@@ -7,7 +7,8 @@ import json
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 
-from .schema import GUIDELINE_FIELD, PAIR_FIELDS, SENTENCE_FIELDS, SHARED_FIELDS, facet_field
+from .analysis import breaks
+from .schema import BREAKS_FIELD, GUIDELINE_FIELD, PAIR_FIELDS, SHARED_FIELDS, facet_field
 
 
 @dataclass(frozen=True)
@@ -72,10 +73,10 @@ def datenum(value: date | None) -> int:
 def whoosh_document(item: ItemDocument) -> dict:
     """The Whoosh fields of one item (the first of its determination carries SHARED_FIELDS)."""
     facets = item.facets()
-    texts = {"request": item.request, "rationale": item.rationale, "summary": item.summary}
+    texts = {"request": item.request, "rationale": item.rationale, "summary": item.summary if item.first else ""}
     words = {name: text for field_name, text in texts.items()
-             for name in (field_name, PAIR_FIELDS[field_name], SENTENCE_FIELDS[field_name])
-             if item.first or name not in SHARED_FIELDS}  # each text, its word pairs and its sentences
+             for name in (field_name, PAIR_FIELDS[field_name])
+             if item.first or name not in SHARED_FIELDS}  # each text and its word pairs
     added = int(item.added.timestamp() * 1000)
     return {
         "key": item.key,
@@ -87,7 +88,7 @@ def whoosh_document(item: ItemDocument) -> dict:
         **words,
         "drug": " ".join(filter(None, [item.drug, item.brand])),
         GUIDELINE_FIELD: item.citations,
-        SENTENCE_FIELDS[GUIDELINE_FIELD]: item.citations,
+        BREAKS_FIELD: breaks({**texts, GUIDELINE_FIELD: item.citations}),
         "hit": {
             "key": item.key,
             "slug": item.slug,

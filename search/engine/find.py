@@ -21,9 +21,10 @@ from .facets import count_facets, filter_mask
 from .highlight import Marks, highlight_text, query_marks, query_terms, snippets, with_summary_snippets
 from .query import QueryError, parse_query
 from .results import Hit, IndexMissing, PageOutOfRange, SearchParams, SearchResult
-from .schema import DEFAULT_SCOPE, facet_field, query_fields
+from .schema import BREAKS_FIELD, DEFAULT_SCOPE, facet_field, query_fields
 from .scoring import top
 from .searcher import Context, Version
+from .sentences import SameUnit
 
 RESULT_CACHE_SIZE = 256
 
@@ -33,7 +34,15 @@ def parse(q: str, ctx: Context, scope: str = DEFAULT_SCOPE) -> wq.Query:
     every wildcard as the words it stands for here, within the query's budget (expand.py)."""
     by_field = {facet_field(name): values for name, values in ctx.version.values.items()}
     query = parse_query(q, query_fields(scope), lambda field: by_field.get(field, ()), ctx.has_term)
+    if BREAKS_FIELD not in ctx.searcher.schema and _within_units(query):
+        raise IndexMissing("the search index was written before sentence breaks were indexed, and /s and /p "
+                           "need them; run: python manage.py reindex")
     return expanded(query, Expander(ctx.words))
+
+
+def _within_units(query: wq.Query) -> bool:
+    """Whether the query holds a /s, /p, +s or +p."""
+    return isinstance(query, SameUnit) or any(map(_within_units, query.children()))
 
 
 @dataclass

@@ -20,8 +20,8 @@ from whoosh.query import spans
 from . import analysis, config
 from .query import ExactWord
 from .results import Hit
-from .schema import MARKED_FIELDS, SCHEMA, SENTENCE_FIELDS
-from .sentences import PARAGRAPH, SAME_SENTENCE, sentence_starts
+from .schema import MARKED_FIELDS, SCHEMA
+from .sentences import PARAGRAPH, SameUnit, sentence_starts
 
 if TYPE_CHECKING:
     from .searcher import Context
@@ -45,12 +45,10 @@ def query_terms(query: wq.Query | None, ctx: Context) -> dict[str, set[str]]:
             if fieldname not in SCHEMA:
                 continue
             btext = text if isinstance(text, bytes) else SCHEMA[fieldname].to_bytes(text)
-            if ctx.has_term(fieldname, btext):  # a sentence field's words are its text field's
-                terms.setdefault(_TEXT_OF.get(fieldname, fieldname), set()).add(btext.decode("utf-8"))
+            if ctx.has_term(fieldname, btext):
+                terms.setdefault(fieldname, set()).add(btext.decode("utf-8"))
     return terms
 
-
-_TEXT_OF = {sentences: name for name, sentences in SENTENCE_FIELDS.items()}
 
 
 def _leaves(query: wq.Query):
@@ -101,7 +99,7 @@ def query_marks(query: wq.Query | None, ctx: Context, fields: tuple[str, ...] = 
                 forms.add(leaf.form)
             continue
         if isinstance(leaf, wq.Phrase):
-            if _TEXT_OF.get(leaf.fieldname, leaf.fieldname) in fields:
+            if leaf.fieldname in fields:
                 phrases.add(tuple(leaf.words))
             continue
         for fieldname, texts in query_terms(leaf, ctx).items():
@@ -125,9 +123,8 @@ def _nears(query: wq.Query, ctx: Context, fields: tuple[str, ...]) -> Iterator[N
     """The connectors of a query over ``fields`` (outermost only: a phrase inside one is its words)."""
     if isinstance(query, spans.SpanNear2) and len(query.qs) == 2:
         names = {fieldname for fieldname, _ in query.iter_all_terms()}
-        if len(names) == 1 and _TEXT_OF.get(next(iter(names)), next(iter(names))) in fields:
-            in_sentences = next(iter(names)) in _TEXT_OF
-            unit = ("sentence" if query.slop <= SAME_SENTENCE else "paragraph") if in_sentences else "words"
+        if len(names) == 1 and next(iter(names)) in fields:
+            unit = query.unit if isinstance(query, SameUnit) else "words"
             left, right = (frozenset().union(*query_terms(side, ctx).values()) for side in query.qs)
             yield Near(left, right, unit, query.slop)
             return

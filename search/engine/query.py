@@ -2,8 +2,8 @@
 
 Words (implicit AND), ``"phrases"``, ``AND``/``OR``/``NOT`` and ``&``/``|``/``-``,
 parentheses, ``"a b"~5`` (words within 5 of each other), Westlaw connectors
-``/s`` (same sentence) and ``/p`` (same paragraph), answered on each text field's sentence
-field (sentences.py), ``/n`` and ``w/n`` (within n words, either order), ``+n`` (within n
+``/s`` (same sentence) and ``/p`` (same paragraph), answered on each text field's words and
+the breaks between its sentences (sentences.py), ``/n`` and ``w/n`` (within n words, either order), ``+n`` (within n
 words, the first first), a case number (its determination's items), the root expander ``!`` and the
 wildcards ``*`` and ``?``, and fielded terms (``drug:``, ``outcome:``, ``state:``,
 ``specialty:``, ``guideline:``, ``category:``, ``case:``, ``year:``, ``request:``,
@@ -15,7 +15,6 @@ that raises ``QueryError`` with a message fit for the page.
 """
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -27,11 +26,11 @@ from whoosh.query import spans
 
 from search import vocab
 
-from .sentences import SAME_PARAGRAPH, SAME_SENTENCE
+from .sentences import SameUnit
 
 MAX_QUERY_LENGTH = 1000
 MAX_NESTING = 20  # parentheses within parentheses: more is no person's query, and deep trees recurse
-# Without sentence fields (Fields.sentences empty), /s and /p fall back to these word distances.
+# Without sentence breaks (Fields.sentences empty), /s and /p fall back to these word distances.
 SENTENCE_SLOP = 20
 PARAGRAPH_SLOP = 60
 
@@ -85,7 +84,7 @@ class Fields:
     analyzers: dict[str, Analyzer]
     facets: dict[str, str]  # what the user types -> the keyword field of a facet's exact values
     unpositioned: frozenset[str] = frozenset()  # text fields without word positions: no phrases there
-    sentences: dict[str, str] = dataclasses.field(default_factory=dict)  # text field -> its sentence field (/s, /p)
+    sentences: frozenset[str] = frozenset()  # the text fields whose sentence breaks are indexed (/s, /p)
 
 
 # The values a facet field holds (lowercase), for matching ``state:carolina`` against them.
@@ -357,25 +356,22 @@ class _Parser:
 
     def near(self, left: wq.Query, right: wq.Query, connector: str) -> wq.Query:
         """Per field, both sides joined by ``connector`` (lowercase; ``+`` keeps the left side first):
-        /s, /p, +s and +p on the field's sentence field (one sentence or paragraph), the others
-        within so many words in the field itself."""
+        /s, /p, +s and +p within one sentence or paragraph of the field (sentences.SameUnit), the
+        others within so many words."""
         in_sentences = connector in ("/s", "/p", "+s", "+p") and bool(self.fields.sentences)
-        if in_sentences:
-            slop = SAME_SENTENCE if connector.endswith("s") else SAME_PARAGRAPH
-        else:
-            slop = _slop(connector)
+        ordered = connector.startswith("+")
         options = []
         for name in self.fields.default:
-            if in_sentences:
-                target = self.fields.sentences.get(name)
-            else:
-                target = None if name in self.fields.unpositioned else name
-            if target is None:
+            if name in self.fields.unpositioned or (in_sentences and name not in self.fields.sentences):
                 continue
-            a, b = _spans_for(left, name, target), _spans_for(right, name, target)
-            if a is not None and b is not None:
-                options.append(spans.SpanNear2([a, b], slop=slop, ordered=connector.startswith("+"),
-                                               mindist=0 if in_sentences else 1))
+            a, b = _spans_for(left, name), _spans_for(right, name)
+            if a is None or b is None:
+                continue
+            if in_sentences:
+                unit = "sentence" if connector.endswith("s") else "paragraph"
+                options.append(SameUnit([a, b], field=name, unit=unit, ordered=ordered))
+            else:
+                options.append(spans.SpanNear2([a, b], slop=_slop(connector), ordered=ordered, mindist=1))
         if not options:
             raise QueryError("/s, /p, +s and +p join words, phrases or OR-groups of them" if in_sentences
                              else "a proximity connector joins words, phrases or OR-groups of them")
@@ -396,26 +392,19 @@ def _either(options: list[wq.Query]) -> wq.Query:
     return options[0] if len(options) == 1 else wq.Or(options)
 
 
-def _spans_for(query: wq.Query, field: str, target: str) -> wq.Query | None:
-    """The part of ``query`` that searches ``field``, as something spans can use, on ``target``:
-    the field itself, or its sentence field (where a phrase is still its words next to each other,
-    and a #word counts as its stem)."""
+def _spans_for(query: wq.Query, field: str) -> wq.Query | None:
+    """The part of ``query`` that searches ``field``, as something spans can use (a phrase is its
+    words next to each other, and a #word counts as its stem)."""
     if isinstance(query, wq.Phrase):
         if query.fieldname != field:
             return None
-        return spans.SpanNear2([wq.Term(target, w) for w in query.words], slop=1, ordered=True)
+        return spans.SpanNear2([wq.Term(field, w) for w in query.words], slop=1, ordered=True)
     if isinstance(query, (wq.Term, wq.Prefix, wq.Wildcard)):
-        if query.fieldname != field:
-            return None
-        if target == field:
-            return query
-        return wq.Term(target, query.text) if isinstance(query, wq.Term) else query.__class__(target, query.text)
+        return query if query.fieldname == field else None
     if isinstance(query, spans.SpanNear2):  # an earlier connector of this field: usable as it is
-        if target == field:
-            return query if all(_spans_for(q, field, field) is q for q in query.qs) else None
-        return query if {f for f, _ in query.iter_all_terms()} == {target} else None
+        return query if {f for f, _ in query.iter_all_terms()} == {field} else None
     if isinstance(query, wq.Or):
-        parts = [p for p in (_spans_for(q, field, target) for q in query.subqueries) if p is not None]
+        parts = [p for p in (_spans_for(q, field) for q in query.subqueries) if p is not None]
         return None if not parts else parts[0] if len(parts) == 1 else spans.SpanOr(parts)
     return None
 

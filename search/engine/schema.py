@@ -9,11 +9,10 @@ from __future__ import annotations
 from functools import lru_cache
 
 from whoosh import columns
-from whoosh.analysis import BiWordFilter, LowercaseFilter, RegexTokenizer, StemFilter, StemmingAnalyzer
+from whoosh.analysis import BiWordFilter, LowercaseFilter, RegexTokenizer, StemmingAnalyzer
 from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, Schema
 
 from .query import Fields
-from .sentences import SentenceTokenizer
 
 # No stop words: "not medically necessary" must not match "medically necessary".
 TEXT_ANALYZER = StemmingAnalyzer(stoplist=None, minsize=1)
@@ -21,8 +20,6 @@ NAME_ANALYZER = RegexTokenizer() | LowercaseFilter()
 # Each pair of neighbouring words as one term ("medic necessari"), so a phrase is a few term
 # lookups instead of a walk over word positions in every document holding its words.
 PAIR_ANALYZER = TEXT_ANALYZER | BiWordFilter(sep=" ")
-# The same words, each at its sentence's position (sentences.py): what /s and /p are answered on.
-SENTENCE_ANALYZER = SentenceTokenizer() | LowercaseFilter() | StemFilter()
 
 # The text fields whose phrases are answered from word pairs: field -> its pairs field.
 PAIR_FIELDS = {"request": "request_pairs", "rationale": "rationale_pairs", "summary": "summary_pairs"}
@@ -33,12 +30,15 @@ TEXT_BOOSTS = {"request": 2.0, "rationale": 1.0, "summary": 0.5}
 # The guidelines an item cites, as written (source, title, section, pages): words, not pairs.
 GUIDELINE_FIELD = "guideline"
 
-# Each text field's sentence field: field -> the field /s and /p search for it.
-SENTENCE_FIELDS = {name: f"{name}_sentences" for name in (*TEXT_BOOSTS, GUIDELINE_FIELD)}
+# The text fields whose sentence and paragraph breaks the breaks column holds (sentences.py): what /s
+# and /p search.
+SENTENCE_FIELDS = (*TEXT_BOOSTS, GUIDELINE_FIELD)
+BREAKS_FIELD = "breaks"
 
 # Held by a determination's first item only. The summary is most of a determination's words;
 # indexing it with every item made the index and the ingest about twice what they need to be.
-SHARED_FIELDS = frozenset({"summary", PAIR_FIELDS["summary"], SENTENCE_FIELDS["summary"]})
+# (Its breaks are in the first item's breaks column, beside those of the item's own texts.)
+SHARED_FIELDS = frozenset({"summary", PAIR_FIELDS["summary"]})
 
 # Facets, in the order the page shows them: name -> label.
 FACETS = {
@@ -72,8 +72,10 @@ SCHEMA = Schema(
        for name, boost in TEXT_BOOSTS.items()},
     drug=TEXT(analyzer=NAME_ANALYZER, phrase=False),  # generic and brand words: either finds the item
     **{GUIDELINE_FIELD: TEXT(analyzer=TEXT_ANALYZER)},
-    **{sentences: TEXT(analyzer=SENTENCE_ANALYZER, field_boost=TEXT_BOOSTS.get(name, 1.0))
-       for name, sentences in SENTENCE_FIELDS.items()},
+    # Where each text's sentences and paragraphs start (sentences.breaks_value): read a document
+    # at a time, so its offsets are written whatever the segment's size (below 32,768 documents
+    # Whoosh writes none, and each opening sums the lengths in Python).
+    breaks=COLUMN(columns.VarBytesColumn(write_offsets_cutoff=0)),
     hit=STORED(),  # what a result shows, in one stored value
     **{facet_field(name): KEYWORD(commas=True, lowercase=True, scorable=False) for name in FACETS},
 )
@@ -98,7 +100,7 @@ def query_fields(scope: str) -> Fields:
         analyzers={name: SCHEMA[name].analyzer for name in _TEXT_FIELDS},
         facets={name: facet_field(name) for name in FACETS},
         unpositioned=frozenset({"drug"}),
-        sentences=SENTENCE_FIELDS,
+        sentences=frozenset(SENTENCE_FIELDS),
     )
 
 

@@ -1,12 +1,13 @@
 """Sentences and paragraphs, found at indexing time, so /s means the same sentence and /p the
 same paragraph (as in Westlaw), not "within 20 words".
 
-Each text field has a sentence field beside it (schema.SENTENCE_FIELDS) holding the same
-words, each at a position that names its sentence and its place in it:
-(paragraph * PARAGRAPH + sentence) * SENTENCE + word. A sentence's words lie within
-SENTENCE / 2 positions of each other and any two sentences' at least that far apart, so /s
-and +s are spans within SAME_SENTENCE positions (either order, or the first first), a phrase
-there is its words next to each other, and /p is a span within SAME_PARAGRAPH.
+The text fields hold each word at its number in the text, as for any phrase or /n. Beside
+them, the ``breaks`` column (schema.BREAKS_FIELD) holds, for each text field of a document, the
+numbers of the words that start a sentence (after ``sentence:<field>``) and a paragraph (after
+``paragraph:<field>``), the first word excepted. /s, +s, /p and +p (``SameUnit``) walk the
+text field's word positions as /n does and keep the spans that no break cuts, reading each
+candidate's breaks from the column. A document costs a few bytes there, where a second copy of
+every word at a sentence-coded position cost a third of the index's postings and of writing them.
 
 A sentence ends at ".", "!" or "?" (closing quotes and brackets may follow) before a space
 and a capital, a digit or an opening quote, unless the word before the stop is an
@@ -17,15 +18,15 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Callable
+from collections import defaultdict
 
-from whoosh.analysis import RegexTokenizer, Tokenizer
+from whoosh.matching import IntersectionMatcher, NullMatcher
+from whoosh.query import spans
+from whoosh.util import make_binary_tree
 
-SENTENCE = 1 << 11  # position step between sentences; a sentence's words take at most half of it
-PARAGRAPH = 1 << 20  # sentence-number step between paragraphs; a paragraph holds at most half of it
+PARAGRAPH = 1 << 20  # sentence_starts' code: paragraph * PARAGRAPH + its sentence's number in it
 PARAGRAPH_SLOP = PARAGRAPH // 2
-SAME_SENTENCE = SENTENCE // 2 - 1  # the most two words of one sentence are apart
-SAME_PARAGRAPH = PARAGRAPH_SLOP * SENTENCE  # less than any two paragraphs' words are apart
+UNITS = ("sentence", "paragraph")  # what /s and /p keep their words within
 
 # Words that end with a stop without ending the sentence (compared lowercased, without the stop).
 ABBREVIATIONS = frozenset({
@@ -76,36 +77,103 @@ def sentence_starts(text: str) -> tuple[list[int], list[int]]:
     return starts, codes
 
 
-class SentenceTokenizer(Tokenizer):
-    """The words of the text fields (the same tokenizer), each at its sentence's position code."""
+def break_term(field: str, unit: str) -> str:
+    """The term of the ``breaks`` field that holds where ``unit`` (UNITS) starts in ``field``."""
+    return f"{unit}:{field}"
 
-    def __init__(self):
-        self.words = RegexTokenizer()
+
+def breaks_value(breaks: dict[str, tuple[list[int], list[int]]]) -> str:
+    """What the ``breaks`` column holds for a document: text field -> (the numbers of the words
+    that start a sentence, those that start a paragraph), as "term number number ..." runs."""
+    parts = []
+    for field, numbers in breaks.items():
+        for unit, starts in zip(UNITS, numbers):
+            if starts:
+                parts.append(" ".join([break_term(field, unit), *map(str, starts)]))
+    return " ".join(parts)
+
+
+def read_breaks(value: str) -> dict[str, list[int]]:
+    """``breaks_value`` read back: each term and its word numbers."""
+    found: dict[str, list[int]] = defaultdict(list)
+    term = ""
+    for part in value.split():
+        if part[0].isdigit():
+            found[term].append(int(part))
+        else:
+            term = part
+    return found
+
+
+def starts_in(value: bytes, term: bytes) -> list[int]:
+    """The word numbers ``term`` names in a ``breaks`` column value, read without the others."""
+    at = value.find(term + b" ")
+    if at < 0:
+        return []
+    numbers = []
+    for part in value[at + len(term):].split():
+        if not part.isdigit():
+            break
+        numbers.append(int(part))
+    return numbers
+
+
+class SameUnit(spans.SpanNear2):
+    """Two span queries on one text field whose spans lie within one sentence or one paragraph
+    (``unit``), the first first when ``ordered`` (+s, +p): each side's span lies in one unit (a
+    phrase is not cut by a stop) and both in the same. Its spans cover both sides, so it nests
+    like /n. Its terms are its sides' only: the breaks are read from their column."""
+
+    def __init__(self, qs, *, field: str, unit: str, ordered: bool = False):
+        super().__init__(list(qs), slop=0, ordered=ordered, mindist=0)
+        self.field, self.unit = field, unit
+
+    def __repr__(self):
+        return f"SameUnit({self.qs!r}, field={self.field!r}, unit={self.unit!r}, ordered={self.ordered})"
 
     def __eq__(self, other):
-        return other.__class__ is self.__class__
+        return (other.__class__ is self.__class__ and self.qs == other.qs and self.field == other.field
+                and self.unit == other.unit and self.ordered == other.ordered)
 
-    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True, start_pos=0,
-                 start_char=0, tokenize=True, mode="", **kwargs):
-        place = _placer(*sentence_starts(value))
-        for token in self.words(value, positions=True, chars=True, keeporiginal=keeporiginal,
-                                removestops=removestops, start_pos=start_pos, start_char=start_char,
-                                tokenize=tokenize, mode=mode, **kwargs):
-            token.pos = place(token.startchar - start_char)
-            yield token
+    def __hash__(self):
+        return super().__hash__() ^ hash((self.field, self.unit))
+
+    def apply(self, fn):
+        return self.__class__([fn(q) for q in self.qs], field=self.field, unit=self.unit, ordered=self.ordered)
+
+    def matcher(self, searcher, context=None):
+        from .schema import BREAKS_FIELD
+
+        sides = [q.matcher(searcher, context) for q in self.qs]
+        column = searcher.reader().column_reader(BREAKS_FIELD)
+        return _SameUnitMatcher(sides, column, break_term(self.field, self.unit).encode("ascii"), self.ordered)
 
 
-def _placer(starts: list[int], codes: list[int]) -> Callable[[int], int]:
-    """Where each next word goes, given where it starts: its sentence's code times SENTENCE,
-    plus its place in the sentence. Words are given in text order."""
-    sentence = word = 0
+class _SameUnitMatcher(spans.SpanWrappingMatcher):
+    def __init__(self, sides, column, term: bytes, ordered: bool):
+        self.sides, self.column, self.term, self.ordered = sides, column, term, ordered
+        super().__init__(make_binary_tree(IntersectionMatcher, sides))
 
-    def place(start: int) -> int:
-        nonlocal sentence, word
-        code = codes[bisect_right(starts, start) - 1]
-        if code != sentence:
-            sentence, word = code, 0
-        word += 1
-        return sentence * SENTENCE + min(word - 1, SAME_SENTENCE)
+    def copy(self):
+        return self.__class__([side.copy() for side in self.sides], self.column, self.term, self.ordered)
 
-    return place
+    def replace(self, minquality=0):
+        return self if self.is_active() else NullMatcher()
+
+    def _get_spans(self):
+        # The numbers of the words that start a unit in the current document (none: it is one).
+        starts = starts_in(self.column[self.child.id()], self.term)
+        by_unit: dict[int, list] = defaultdict(list)
+        for span in self.sides[1].spans():
+            unit = bisect_right(starts, span.start)
+            if unit == bisect_right(starts, span.end):
+                by_unit[unit].append(span)
+        found = set()
+        for span in self.sides[0].spans():
+            unit = bisect_right(starts, span.start)
+            if unit != bisect_right(starts, span.end):
+                continue
+            for other in by_unit.get(unit, ()):
+                if not self.ordered or span.start <= other.start:
+                    found.add(span.to(other))
+        return sorted(found)
