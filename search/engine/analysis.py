@@ -1,7 +1,7 @@
 """Each text read once for what it feeds: its words, its word pairs and where its sentences start.
 
 A request, a rationale or a case summary is indexed as its words, its word pairs
-(schema.PAIR_FIELDS) and its sentence and paragraph breaks (the column schema.BREAKS_FIELD): through
+(schema.PAIR_FIELDS) and its sentence and paragraph breaks (the column sentences.BREAKS_FIELD): through
 Whoosh's analyzers, each tokenizes and stems the whole text again, one Python generator step
 per word and filter, which was most of what indexing cost. Here one pass finds the words, their
 stems and the breaks, and each field's postings are made from that pass: the same terms,

@@ -13,6 +13,7 @@ from whoosh.analysis import BiWordFilter, LowercaseFilter, RegexTokenizer, Stemm
 from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, Schema
 
 from .query import Fields
+from .sentences import BREAKS_FIELD
 
 # No stop words: "not medically necessary" must not match "medically necessary".
 TEXT_ANALYZER = StemmingAnalyzer(stoplist=None, minsize=1)
@@ -33,7 +34,6 @@ GUIDELINE_FIELD = "guideline"
 # The text fields whose sentence and paragraph breaks the breaks column holds (sentences.py): what /s
 # and /p search.
 SENTENCE_FIELDS = (*TEXT_BOOSTS, GUIDELINE_FIELD)
-BREAKS_FIELD = "breaks"
 
 # Held by a determination's first item only. The summary is most of a determination's words;
 # indexing it with every item made the index and the ingest about twice what they need to be.
@@ -75,7 +75,7 @@ SCHEMA = Schema(
     # Where each text's sentences and paragraphs start (sentences.breaks_value): read a document
     # at a time, so its offsets are written whatever the segment's size (below 32,768 documents
     # Whoosh writes none, and each opening sums the lengths in Python).
-    breaks=COLUMN(columns.VarBytesColumn(write_offsets_cutoff=0)),
+    **{BREAKS_FIELD: COLUMN(columns.VarBytesColumn(write_offsets_cutoff=0))},
     hit=STORED(),  # what a result shows, in one stored value
     **{facet_field(name): KEYWORD(commas=True, lowercase=True, scorable=False) for name in FACETS},
 )

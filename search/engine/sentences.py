@@ -2,7 +2,7 @@
 same paragraph (as in Westlaw), not "within 20 words".
 
 The text fields hold each word at its number in the text, as for any phrase or /n. Beside
-them, the ``breaks`` column (schema.BREAKS_FIELD) holds, for each text field of a document, the
+them, the ``breaks`` column (BREAKS_FIELD) holds, for each text field of a document, the
 numbers of the words that start a sentence (after ``sentence:<field>``) and a paragraph (after
 ``paragraph:<field>``), the first word excepted. /s, +s, /p and +p (``SameUnit``) walk the
 text field's word positions as /n does and keep the spans that no break cuts, reading each
@@ -27,6 +27,7 @@ from whoosh.util import make_binary_tree
 PARAGRAPH = 1 << 20  # sentence_starts' code: paragraph * PARAGRAPH + its sentence's number in it
 PARAGRAPH_SLOP = PARAGRAPH // 2
 UNITS = ("sentence", "paragraph")  # what /s and /p keep their words within
+BREAKS_FIELD = "breaks"  # the column of each document's breaks (schema.SCHEMA)
 
 # Words that end with a stop without ending the sentence (compared lowercased, without the stop).
 ABBREVIATIONS = frozenset({
@@ -78,7 +79,7 @@ def sentence_starts(text: str) -> tuple[list[int], list[int]]:
 
 
 def break_term(field: str, unit: str) -> str:
-    """The term of the ``breaks`` field that holds where ``unit`` (UNITS) starts in ``field``."""
+    """What names, in a ``breaks`` value, the words where ``unit`` (UNITS) starts in ``field``."""
     return f"{unit}:{field}"
 
 
@@ -142,8 +143,6 @@ class SameUnit(spans.SpanNear2):
         return self.__class__([fn(q) for q in self.qs], field=self.field, unit=self.unit, ordered=self.ordered)
 
     def matcher(self, searcher, context=None):
-        from .schema import BREAKS_FIELD
-
         sides = [q.matcher(searcher, context) for q in self.qs]
         column = searcher.reader().column_reader(BREAKS_FIELD)
         return _SameUnitMatcher(sides, column, break_term(self.field, self.unit).encode("ascii"), self.ordered)
