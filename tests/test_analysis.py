@@ -16,7 +16,7 @@ from devtools import write_bench
 from search.engine import analysis, folder, whoosh_internals
 from search.engine.documents import whoosh_document
 from search.engine.schema import FACETS, SCHEMA, TEXT_ANALYZER
-from search.engine.sentences import PARAGRAPH, read_breaks, sentence_starts, starts_in
+from search.engine.sentences import PARAGRAPH, sentence_starts, starts_in
 from search.indexing import documents as item_documents
 from search.models import Determination, DisputedItem
 
@@ -71,6 +71,18 @@ def test_each_field_gets_the_postings_its_own_analyzer_gives_on_every_real_text(
     for name, index in INDEXERS.items():
         for text in texts:
             assert _postings(index, text) == _expected(name, text), (name, text[:80])
+
+
+def read_breaks(value: str) -> dict[str, list[int]]:
+    """A ``breaks`` column value read whole: each term and its word numbers."""
+    found: dict[str, list[int]] = defaultdict(list)
+    term = ""
+    for part in value.split():
+        if part[0].isdigit():
+            found[term].append(int(part))
+        else:
+            term = part
+    return found
 
 
 def _breaks_of(text: str) -> dict[str, list[int]]:

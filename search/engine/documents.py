@@ -73,10 +73,11 @@ def datenum(value: date | None) -> int:
 def whoosh_document(item: ItemDocument) -> dict:
     """The Whoosh fields of one item (the first of its determination carries SHARED_FIELDS)."""
     facets = item.facets()
-    texts = {"request": item.request, "rationale": item.rationale, "summary": item.summary if item.first else ""}
+    texts = {"request": item.request, "rationale": item.rationale, "summary": item.summary}
+    if not item.first:  # the summary is its determination's first item's
+        texts = {name: text for name, text in texts.items() if name not in SHARED_FIELDS}
     words = {name: text for field_name, text in texts.items()
-             for name in (field_name, PAIR_FIELDS[field_name])
-             if item.first or name not in SHARED_FIELDS}  # each text and its word pairs
+             for name in (field_name, PAIR_FIELDS[field_name])}  # each text and its word pairs
     added = int(item.added.timestamp() * 1000)
     return {
         "key": item.key,

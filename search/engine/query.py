@@ -359,6 +359,7 @@ class _Parser:
         /s, /p, +s and +p within one sentence or paragraph of the field (sentences.SameUnit), the
         others within so many words."""
         in_sentences = connector in ("/s", "/p", "+s", "+p") and bool(self.fields.sentences)
+        unit = "sentence" if connector.endswith("s") else "paragraph"
         ordered = connector.startswith("+")
         options = []
         for name in self.fields.default:
@@ -368,7 +369,6 @@ class _Parser:
             if a is None or b is None:
                 continue
             if in_sentences:
-                unit = "sentence" if connector.endswith("s") else "paragraph"
                 options.append(SameUnit([a, b], field=name, unit=unit, ordered=ordered))
             else:
                 options.append(spans.SpanNear2([a, b], slop=_slop(connector), ordered=ordered, mindist=1))

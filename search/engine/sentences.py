@@ -94,18 +94,6 @@ def breaks_value(breaks: dict[str, tuple[list[int], list[int]]]) -> str:
     return " ".join(parts)
 
 
-def read_breaks(value: str) -> dict[str, list[int]]:
-    """``breaks_value`` read back: each term and its word numbers."""
-    found: dict[str, list[int]] = defaultdict(list)
-    term = ""
-    for part in value.split():
-        if part[0].isdigit():
-            found[term].append(int(part))
-        else:
-            term = part
-    return found
-
-
 def starts_in(value: bytes, term: bytes) -> list[int]:
     """The word numbers ``term`` names in a ``breaks`` column value, read without the others."""
     at = value.find(term + b" ")
@@ -162,17 +150,19 @@ class _SameUnitMatcher(spans.SpanWrappingMatcher):
     def _get_spans(self):
         # The numbers of the words that start a unit in the current document (none: it is one).
         starts = starts_in(self.column[self.child.id()], self.term)
-        by_unit: dict[int, list] = defaultdict(list)
-        for span in self.sides[1].spans():
+
+        def unit_of(span) -> int | None:
+            """The unit a span lies in, None if a start cuts it."""
             unit = bisect_right(starts, span.start)
-            if unit == bisect_right(starts, span.end):
-                by_unit[unit].append(span)
+            return unit if unit == bisect_right(starts, span.end) else None
+
+        by_unit: dict[int | None, list] = defaultdict(list)
+        for span in self.sides[1].spans():
+            by_unit[unit_of(span)].append(span)
+        by_unit.pop(None, None)
         found = set()
         for span in self.sides[0].spans():
-            unit = bisect_right(starts, span.start)
-            if unit != bisect_right(starts, span.end):
-                continue
-            for other in by_unit.get(unit, ()):
+            for other in by_unit.get(unit_of(span), ()):
                 if not self.ordered or span.start <= other.start:
                     found.add(span.to(other))
         return sorted(found)
