@@ -57,11 +57,11 @@ def rederive(*, item_model: type[models.Model], section_model: type[models.Model
                     changed_reasons.append(item)
                 citations = parse_citations(item.maximus_guideline)
                 if [_citation_facts(c.key, c.pages, c.edition) for c in citations] != stored[item.pk]:
-                    changed_citations.append((item, citations))
+                    changed_citations.append((item.pk, citations))
             if changed_reasons:
                 item_model.objects.bulk_update(changed_reasons, ["reasons"])
             if changed_citations:
-                citation_model.objects.filter(item__in=[item for item, _ in changed_citations]).delete()
+                citation_model.objects.filter(item__in=[key for key, _ in changed_citations]).delete()
                 store_citations(changed_citations, section_model=section_model, citation_model=citation_model)
         done.items += len(items)
         done.reasons += len(changed_reasons)

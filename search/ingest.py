@@ -19,8 +19,10 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
+from django.utils import timezone
 
 from . import workers
+from .inserts import insert_returning, prepared
 from .limits import Limits, size
 from .models import Citation, Determination, DisputedItem, EarlierVersion, GuidelineSection
 from .progress import ProgressLog
@@ -119,27 +121,17 @@ _NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL
 _SCRATCH_NUMBERS = itertools.count()
 
 
-def _item_rows(determination: Determination, record: Record) -> list[DisputedItem]:
-    return [
-        DisputedItem(
-            determination=determination,
-            position=position,
-            request=item.request,
-            outcome=item.outcome,
-            drug=item.drug,
-            brand=item.brand,
-            strength=item.strength,
-            quantity=item.quantity,
-            category=item.category,
-            guidelines=item.guidelines,
-            claims_guideline=item.claims_guideline,
-            maximus_guideline=item.maximus_guideline,
-            rationale=item.rationale,
-            original_request=item.original_request,
-            reasons=item.reasons,
-        )
-        for position, item in enumerate(record.items, start=1)
-    ]
+_ITEM_COLUMNS = ("determination", "position", "request", "outcome", "drug", "brand", "strength", "quantity",
+                 "category", "guidelines", "claims_guideline", "maximus_guideline", "rationale", "original_request",
+                 "reasons")
+
+
+def _item_rows(determination: int, record: Record) -> list[tuple]:
+    """The _ITEM_COLUMNS of a stored determination's items (its key ``determination``)."""
+    return [(determination, position, item.request, item.outcome, item.drug, item.brand, item.strength,
+             item.quantity, item.category, item.guidelines, item.claims_guideline, item.maximus_guideline,
+             item.rationale, item.original_request, item.reasons)
+            for position, item in enumerate(record.items, start=1)]
 
 
 def _slug(record: Record, sha256: str) -> str:
@@ -169,6 +161,11 @@ def _fields(*, record: Record, source_name: str, original: str, text: str, sha25
     }
 
 
+# A new determination's columns, as _save_batch writes them: its slug, _fields, then when it was stored.
+_DETERMINATION_COLUMNS = ("slug", *_fields(record=Record(), source_name="", original="", text="", sha256=""),
+                          "added_at", "updated_at")
+
+
 def save_record(*, record: Record, source_name: str, original: str, text: str, sha256: str) -> tuple[str, str, str]:
     """Store one parsed determination in one transaction; returns (status, slug, note).
 
@@ -195,16 +192,16 @@ def save_record(*, record: Record, source_name: str, original: str, text: str, s
             existing.save()
             existing.items.all().delete()
             determination, status = existing, UPDATED
-        _store_items([(determination, record)])
+        _store_items([(determination.pk, record)])
     return status, slug, note
 
 
-def _store_items(stored: list[tuple[Determination, Record]]) -> None:
-    """The item and citation rows of stored determinations, in bulk."""
-    rows = DisputedItem.objects.bulk_create([row for determination, record in stored
-                                             for row in _item_rows(determination, record)])
+def _store_items(stored: list[tuple[int, Record]]) -> None:
+    """The item and citation rows of stored determinations (their keys, and their records), in bulk."""
+    rows = [row for determination, record in stored for row in _item_rows(determination, record)]
+    keys = insert_returning(DisputedItem, _ITEM_COLUMNS, prepared(DisputedItem, _ITEM_COLUMNS, rows))
     items = [item for _, record in stored for item in record.items]
-    store_citations([(row, item.citations) for row, item in zip(rows, items)],
+    store_citations([(key, item.citations) for key, item in zip(keys, items)],
                     section_model=GuidelineSection, citation_model=Citation)
 
 
@@ -231,9 +228,10 @@ def _save_batch(entries: list[dict]) -> list[tuple[str, str, str]]:
     for number, slug in enumerate(slugs):
         if slug not in taken and slug not in fresh:
             fresh[slug] = number
-    rows = Determination.objects.bulk_create([Determination(slug=slug, **_fields(**entries[number]))
-                                              for slug, number in fresh.items()])
-    _store_items([(row, entries[number]["record"]) for row, number in zip(rows, fresh.values())])
+    now = timezone.now()
+    rows = [(slug, *_fields(**entries[number]).values(), now, now) for slug, number in fresh.items()]
+    keys = insert_returning(Determination, _DETERMINATION_COLUMNS, prepared(Determination, _DETERMINATION_COLUMNS, rows))
+    _store_items([(key, entries[number]["record"]) for key, number in zip(keys, fresh.values())])
     created = set(fresh.values())
     return [(STORED, slug, "") if number in created else save_record(**entries[number])
             for number, slug in enumerate(slugs)]

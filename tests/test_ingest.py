@@ -13,7 +13,7 @@ from django.core.management import CommandError, call_command
 
 from search import ingest
 from search.ingest import ingest_paths, store_original
-from search.models import Determination, DisputedItem
+from search.models import Citation, Determination, DisputedItem
 
 from .conftest import DWC, SEEDS, expected, seed_text
 
@@ -267,6 +267,49 @@ def test_a_batch_of_new_documents_is_stored_in_a_few_queries_not_a_few_per_docum
     assert {status for status, _, _ in results} == {"stored"}
     assert Determination.objects.count() == 40
     assert DisputedItem.objects.count() == sum(len(entry["record"].items) for entry in entries)
+
+
+def _stored_rows() -> list[tuple]:
+    """Every determination with its items and their citations, as the database holds them, without keys."""
+    from django.forms.models import model_to_dict
+
+    rows = []
+    for determination in Determination.objects.order_by("slug"):
+        rows.append((model_to_dict(determination, exclude=["id"]),
+                     [(model_to_dict(item, exclude=["id", "determination"]),
+                       list(item.citations.order_by("position").values("section__key", "position", "pages", "edition",
+                                                                       "as_written")))
+                      for item in determination.items.order_by("position")]))
+    return rows
+
+
+@pytest.mark.parametrize("parameters", [None, 40], ids=["one statement", "statements of 40 parameters"])
+def test_a_batch_stores_every_row_as_storing_each_document_alone_does(data_dir, monkeypatch, parameters):
+    from django.utils import timezone
+
+    from search import inserts
+    from search.extract import document_text
+    from search.ingest import save_record, save_records
+    from search.parser import parse
+
+    if parameters:  # more rows than one statement takes: the keys still come back in the rows' order
+        monkeypatch.setattr(inserts, "max_parameters", lambda: parameters)
+    entries = []
+    for path in [*sorted(DWC.glob("*.pdf"))[:12], *sorted(SEEDS.glob("*.txt"))]:
+        data = path.read_bytes()
+        text = document_text(path.name, data)
+        entries.append({"record": parse(text), "source_name": path.name, "original": f"x/{path.name}",
+                        "text": text, "sha256": path.stem})
+    before = timezone.now()
+    assert {status for status, _, _ in save_records(entries)} == {"stored"}
+    stamps = set(Determination.objects.values_list("added_at", "updated_at"))
+    assert len(stamps) == 1 and before <= min(stamps.pop()) <= timezone.now()
+    in_batch = _stored_rows()
+    Determination.objects.all().delete()
+    for entry in entries:
+        save_record(**entry)
+    assert _stored_rows() == in_batch
+    assert Citation.objects.count() == sum(len(item.citations) for entry in entries for item in entry["record"].items)
 
 
 def test_a_batch_the_database_refuses_whole_is_stored_a_document_at_a_time(data_dir, monkeypatch, caplog):

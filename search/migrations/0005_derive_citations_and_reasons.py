@@ -25,7 +25,7 @@ def derive(apps, schema_editor):
         for item in items:
             item.reasons = labels(item.rationale, item.outcome)
         item_model.objects.bulk_update(items, ["reasons"])
-        store_citations([(item, parse_citations(item.maximus_guideline)) for item in items],
+        store_citations([(item.pk, parse_citations(item.maximus_guideline)) for item in items],
                         section_model=section_model, citation_model=citation_model)
         last = items[-1].pk
 
