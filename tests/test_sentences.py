@@ -19,7 +19,7 @@ from search import engine
 from search.engine import SearchParams, schema
 from search.models import DisputedItem
 
-from .conftest import DWC
+from .conftest import DWC, SEEDS
 
 pytestmark = pytest.mark.django_db
 
@@ -115,6 +115,32 @@ def test_abbreviations_do_not_end_a_sentence():
     assert sentences == ["Dr. Smith prescribed Norco 10/325 mg. daily, e.g. for pain, vs. tramadol.",
                          "No. 5 was noted.", "Then it ended."]
     assert codes == [0, 1, 2]
+
+
+def test_the_word_before_a_stop_is_the_run_of_letters_and_stops_from_its_first_letter():
+    # The rule as first written: the last match of "[A-Za-z][A-Za-z.]*$" in the 64 characters before
+    # the stop (Python's "$" also matches before a final line break). The engine reads the run
+    # backwards instead; every stop of the real texts and of random ones is judged the same.
+    import random
+
+    from search.engine import sentences
+
+    def ends_sentence(text: str, stop: int) -> bool:
+        if text[stop] != ".":
+            return True
+        word = re.search(r"([A-Za-z][A-Za-z.]*)$", text[max(0, stop - 64):stop])
+        return word is None or not (word[1].lower().rstrip(".") in sentences.ABBREVIATIONS
+                                    or len(word[1].lower().rstrip(".")) == 1)
+
+    rng = random.Random(5)
+    texts = [path.read_text(errors="replace") for path in sorted(SEEDS.glob("*.txt"))]
+    texts += ["".join(rng.choice("aAbZ. .!?\n\t.e.g.Dr.mg 1x(\"')") for _ in range(rng.randint(1, 120)))
+              for _ in range(20000)]
+    texts += ["x" * 100 + ". A", "." * 70 + "a. B", "Dr\n. Smith", "e.g\n. The"]
+    stops = [(text, stop.start()) for text in texts for stop in sentences._STOP.finditer(text)]
+    assert len(stops) > 10000
+    assert [sentences._ends_sentence(text, stop) for text, stop in stops] == [
+        ends_sentence(text, stop) for text, stop in stops]
 
 
 def test_plus_n_keeps_the_order_of_its_words(dwc):

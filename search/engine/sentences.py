@@ -42,7 +42,9 @@ ABBREVIATIONS = frozenset({
 })
 
 _STOP = re.compile(r"""[.!?]+["'”’)\]]*(?=\s+["'“‘(\[]?[A-Z0-9])""")
-_WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
+# The letters and stops just before a stop, read backwards (the text before it reversed): one match
+# at its start, where searching forwards for the word at the stop tried every position before it.
+_WORD_BEFORE_REVERSED = re.compile(r"[A-Za-z.]*")
 _LINE_BREAK = re.compile(r"\s*\n\s*")
 _LONGEST_WORD = 64  # characters looked at before a stop: longer than any abbreviation by far
 
@@ -52,11 +54,14 @@ def _ends_sentence(text: str, stop: int) -> bool:
     if text[stop] != ".":
         return True
     # Only the few characters before the stop: searched from the text's start, each stop rescanned
-    # everything before it (a 2 MB rationale took 24 minutes to index).
-    word = _WORD_BEFORE.search(text, max(0, stop - _LONGEST_WORD), stop)
-    if word is None:
+    # everything before it (a 2 MB rationale took 24 minutes to index). The word is the letters and
+    # stops before the stop, from the first letter.
+    # A line break just before the stop is skipped, as a search for "word$" skipped it.
+    before = text[max(0, stop - _LONGEST_WORD):stop].removesuffix("\n")
+    run = _WORD_BEFORE_REVERSED.match(before[::-1])[0]
+    name = run[::-1].lstrip(".").lower().rstrip(".")
+    if not name:
         return True  # after a number or a bracket: "... 8/10. The"
-    name = word[1].lower().rstrip(".")
     return not (name in ABBREVIATIONS or len(name) == 1)
 
 
@@ -64,7 +69,7 @@ def sentence_starts(text: str) -> tuple[list[int], list[int]]:
     """(the character where each sentence starts, its position code), in text order."""
     starts, codes = [0], [0]
     paragraph = sentence = 0
-    breaks = [(m.start(), m.end(), "paragraph") for m in _LINE_BREAK.finditer(text)]
+    breaks = [(m.start(), m.end(), "paragraph") for m in _LINE_BREAK.finditer(text)] if "\n" in text else []
     stops = [(m.start(), m.end(), "sentence") for m in _STOP.finditer(text) if _ends_sentence(text, m.start())]
     for _, end, kind in sorted(breaks + stops):
         if end >= len(text) or end <= starts[-1]:
