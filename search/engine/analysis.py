@@ -145,13 +145,21 @@ def _add_positions(where: dict[str, int | list[int]], format: Positions, docnum:
 
 
 _COUNT: dict[int, bytes] = {}  # pack_uint(count), made once per count
+_ONCE = pack_uint(1)
 
 
 def _add_frequencies(terms_of_text: list[str], format: Frequency, docnum: int, boost: float,
                      terms: defaultdict[str, list]) -> int:
     field_boost, packed = format.field_boost, _COUNT
+    once = (docnum, 1.0 * field_boost * boost, _ONCE)  # most terms occur once in a text: one posting made
+    if len(terms_of_text) == 1:  # an ID or a one-value facet: no counting
+        terms[terms_of_text[0]].extend(once)
+        return 1
     counts = Counter(terms_of_text)
     for term, count in counts.items():
+        if count == 1:
+            terms[term].extend(once)
+            continue
         value = packed.get(count)
         if value is None:
             value = packed[count] = pack_uint(count)
