@@ -20,7 +20,7 @@ _AS_IS = (models.CharField, models.TextField, models.IntegerField, models.Boolea
 
 
 def _preparer(field: models.Field) -> Callable[[Any], Any] | None:
-    if isinstance(field, _AS_IS) and not isinstance(field, models.JSONField):
+    if isinstance(field, _AS_IS):
         return None
     return lambda value: field.get_db_prep_save(value, connection)
 
@@ -34,9 +34,11 @@ def prepared(model: type[models.Model], names: Sequence[str], rows: list[tuple])
             for row in rows]
 
 
-def _columns(model: type[models.Model], names: Sequence[str]) -> str:
+def _insert_into(model: type[models.Model], names: Sequence[str]) -> str:
+    """``INSERT INTO table (columns)`` for the fields ``names`` of ``model``."""
     quote = connection.ops.quote_name
-    return ", ".join(quote(model._meta.get_field(name).column) for name in names)
+    columns = ", ".join(quote(model._meta.get_field(name).column) for name in names)
+    return f"INSERT INTO {quote(model._meta.db_table)} ({columns})"
 
 
 def insert(model: type[models.Model], names: Sequence[str], rows: list[tuple]) -> None:
@@ -44,8 +46,7 @@ def insert(model: type[models.Model], names: Sequence[str], rows: list[tuple]) -
     in one statement run for each row."""
     if not rows:
         return
-    sql = (f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} ({_columns(model, names)}) "
-           f"VALUES ({', '.join(['%s'] * len(names))})")
+    sql = f"{_insert_into(model, names)} VALUES ({', '.join(['%s'] * len(names))})"
     with connection.cursor() as cursor:
         cursor.executemany(sql, rows)
 
@@ -57,15 +58,15 @@ def insert_returning(model: type[models.Model], names: Sequence[str], rows: list
     the order of the keys returned being the order of the rows, as ``bulk_create`` relies on too."""
     if not rows:
         return []
-    table, pk = connection.ops.quote_name(model._meta.db_table), connection.ops.quote_name(model._meta.pk.column)
+    head, pk = _insert_into(model, names), connection.ops.quote_name(model._meta.pk.column)
     one = f"({', '.join(['%s'] * len(names))})"
     per_statement = max(1, max_parameters() // len(names))
     keys: list[int] = []
     with connection.cursor() as cursor:
         for start in range(0, len(rows), per_statement):
             chunk = rows[start:start + per_statement]
-            cursor.execute(f"INSERT INTO {table} ({_columns(model, names)}) VALUES {', '.join([one] * len(chunk))} "
-                           f"RETURNING {pk}", list(chain.from_iterable(chunk)))
+            cursor.execute(f"{head} VALUES {', '.join([one] * len(chunk))} RETURNING {pk}",
+                           list(chain.from_iterable(chunk)))
             keys.extend(key for key, in cursor.fetchall())
     return keys
 
